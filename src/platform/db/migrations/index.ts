@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as createPlatformTables from './202611281800_create_platform_tables.ts';
+import * as createPublishingTables from './202611281810_create_publishing_tables.ts';
+
+/**
+ * Every migration, in order. A static list (not a folder scan) so the set ships with the code and
+ * cannot be changed by files lying around a deployment. Append; never edit or remove.
+ */
+export const migrations: Record<string, Migration> = {
+  '202611281800_create_platform_tables': createPlatformTables,
+  '202611281810_create_publishing_tables': createPublishingTables,
+};

@@ -1,0 +1,182 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Table types: the contract between the migrations and the code. Timestamps are ISO-8601 UTC text
+// on both engines; booleans are 0/1 integers on both, so rows look the same whichever engine runs.
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_user_id: string | null;
+  actor: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip_hash: string | null;
+  details: string;
+}
+
+export type StaffRole = 'admin' | 'editor' | 'publisher';
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  staff_role: StaffRole | null;
+  status: UserStatus;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type User = Selectable<UsersTable>;
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  second_factor_verified: number;
+  awaiting_second_factor: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+export type AuthTokenPurpose = 'setup' | 'recovery';
+
+export interface AuthTokensTable {
+  token_hash: string;
+  purpose: AuthTokenPurpose;
+  user_id: string | null;
+  staff_role: StaffRole | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  resets_at: string;
+}
+
+export type OrganisationKind = 'school_district' | 'law_enforcement' | 'other';
+export type MembershipRole = 'owner' | 'editor' | 'signatory' | 'viewer';
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  organisation_id: string;
+  user_id: string;
+  role: MembershipRole;
+  created_at: string;
+}
+
+export interface DevMailTable {
+  id: Generated<number>;
+  created_at: string;
+  sender: string;
+  recipients: string;
+  subject: string;
+  raw: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  payload: Generated<string>;
+  status: JobStatus;
+  run_at: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  unique_key: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface JobSchedulesTable {
+  name: string;
+  cron: string;
+  time_zone: string;
+  next_run_at: string;
+  updated_at: string;
+}
+
+export interface PublishingIssuesTable {
+  id: string;
+  volume: number;
+  number: number;
+  month: string;
+  status: 'draft' | 'published';
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PublishingArticlesTable {
+  id: string;
+  issue_id: string | null;
+  position: Generated<number>;
+  slug: string;
+  title: string;
+  summary: string;
+  body_markdown: string;
+  status: 'draft' | 'published';
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PublishingEventsTable {
+  id: string;
+  article_id: string | null;
+  slug: string;
+  title: string;
+  kind: 'x_chat' | 'webinar' | 'in_person';
+  starts_at: string;
+  time_zone: string;
+  duration_minutes: number;
+  hashtag: string | null;
+  hosts: Generated<string>;
+  description: string;
+  status: 'draft' | 'published';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  auth_tokens: AuthTokensTable;
+  rate_limits: RateLimitsTable;
+  organisations: OrganisationsTable;
+  memberships: MembershipsTable;
+  dev_mail: DevMailTable;
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
+  publishing_issues: PublishingIssuesTable;
+  publishing_articles: PublishingArticlesTable;
+  publishing_events: PublishingEventsTable;
+}
+
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
