@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { AuditRecorder } from './audit/audit-log.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -15,4 +16,5 @@ export interface AppContext {
   clock: Clock;
   mailer: Mailer;
   log: Logger;
+  audit: AuditRecorder;
 }

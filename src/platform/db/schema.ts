@@ -33,6 +33,7 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled_at: string | null;
+  totp_last_step: number | null;
   created_at: string;
   updated_at: string;
 }

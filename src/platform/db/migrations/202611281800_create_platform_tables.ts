@@ -49,6 +49,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     // AES-256-GCM with a key derived from DISPATCH_SECRET: a copied database alone yields no codes.
     .addColumn('totp_secret', 'text')
     .addColumn('totp_enabled_at', timestamp)
+    // The last accepted 30-second step, so a code cannot be replayed within its window.
+    .addColumn('totp_last_step', 'integer')
     .addColumn('created_at', timestamp, (c) => c.notNull())
     .addColumn('updated_at', timestamp, (c) => c.notNull())
     .execute();

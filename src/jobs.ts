@@ -1,0 +1,26 @@
+import type { AppContext } from './platform/context.ts';
+import { iso } from './platform/clock.ts';
+import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
+import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
+
+/** Recurring jobs every installation runs. Features add theirs here. */
+const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: 'UTC' }];
+
+/** Handlers by job name. */
+function handlers(ctx: AppContext): Record<string, JobHandler> {
+  return {
+    // Expired sessions, spent or expired links and finished rate-limit windows: nothing to keep.
+    'platform.cleanup': async () => {
+      const now = iso(ctx.clock.now());
+      await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+      await ctx.db.deleteFrom('auth_tokens').where('expires_at', '<=', now).execute();
+      await purgeExpiredRateLimits(ctx.db, ctx.clock);
+    },
+  };
+}
+
+/** Defines the recurring schedules and returns a runner for `serve` or `worker`. */
+export async function createJobRunner(ctx: AppContext): Promise<JobRunner> {
+  for (const schedule of schedules) await defineSchedule(ctx.db, ctx.clock, schedule);
+  return new JobRunner({ db: ctx.db, dialect: ctx.dialect, clock: ctx.clock, log: ctx.log, handlers: handlers(ctx) });
+}

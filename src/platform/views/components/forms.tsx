@@ -1,0 +1,158 @@
+import type { ComponentChildren } from 'preact';
+
+/** The hidden anti-forgery field every state-changing form carries. */
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  value?: string | undefined;
+  type?: 'text' | 'email' | 'password' | 'tel' | 'url' | 'number';
+  autocomplete?: string;
+  required?: boolean;
+  inputMode?: 'numeric' | 'text' | 'email';
+  maxLength?: number;
+  spellcheck?: boolean;
+}
+
+/**
+ * A USWDS text input whose hint and error are tied to it through aria-describedby, and whose
+ * error is announced with a screen-reader prefix.
+ */
+export function TextField(props: FieldProps) {
+  const id = `field-${props.name}`;
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={props.error ? 'usa-label usa-label--error' : 'usa-label'} for={id}>
+        {props.label}
+        {props.required === false ? <span class="text-base"> (optional)</span> : null}
+      </label>
+      {props.hint ? (
+        <div class="usa-hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+      {props.error ? (
+        <span class="usa-error-message" id={errorId} role="alert">
+          <span class="usa-sr-only">Error:</span> {props.error}
+        </span>
+      ) : null}
+      <input
+        class={props.error ? 'usa-input usa-input--error' : 'usa-input'}
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autocomplete={props.autocomplete}
+        required={props.required !== false}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        spellcheck={props.spellcheck}
+        aria-describedby={describedBy}
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+interface SelectProps {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string;
+}
+
+/** A USWDS select with the same hint and error wiring as TextField. */
+export function SelectField(props: SelectProps) {
+  const id = `field-${props.name}`;
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  return (
+    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class="usa-label" for={id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <div class="usa-hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+      {props.error ? (
+        <span class="usa-error-message" id={errorId} role="alert">
+          <span class="usa-sr-only">Error:</span> {props.error}
+        </span>
+      ) : null}
+      <select
+        class="usa-select"
+        id={id}
+        name={props.name}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+      >
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A single USWDS checkbox. */
+export function Checkbox({ name, label, checked, hint }: { name: string; label: string; checked?: boolean; hint?: string }) {
+  const id = `field-${name}`;
+  return (
+    <div class="usa-checkbox">
+      <input class="usa-checkbox__input" id={id} type="checkbox" name={name} value="on" checked={checked} />
+      <label class="usa-checkbox__label" for={id}>
+        {label}
+        {hint ? <span class="usa-checkbox__label-description">{hint}</span> : null}
+      </label>
+    </div>
+  );
+}
+
+/** A form that posts to `action` with the anti-forgery token already inside. */
+export function PostForm(props: { action: string; csrfToken: string; children: ComponentChildren; class?: string; label?: string }) {
+  return (
+    <form class={props.class ?? 'usa-form'} method="post" action={props.action} aria-label={props.label}>
+      <CsrfField token={props.csrfToken} />
+      {props.children}
+    </form>
+  );
+}
+
+/**
+ * The error summary at the top of a failed form: a focusable alert listing each problem with a
+ * link to its field (GOV.UK / USWDS pattern).
+ */
+export function ErrorSummary({ fields, message }: { fields: Record<string, string>; message?: string | undefined }) {
+  const entries = Object.entries(fields);
+  if (entries.length === 0 && !message) return null;
+  return (
+    <div class="usa-alert usa-alert--error" role="alert" tabindex={-1} id="error-summary">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">There is a problem</h2>
+        {message ? <p class="usa-alert__text">{message}</p> : null}
+        {entries.length > 0 ? (
+          <ul class="usa-list">
+            {entries.map(([name, text]) => (
+              <li>
+                <a href={`#field-${name}`}>{text}</a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
+}
