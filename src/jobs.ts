@@ -1,7 +1,7 @@
-import type { AppContext } from './platform/context.ts';
 import { iso } from './platform/clock.ts';
-import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
+import type { AppContext } from './platform/context.ts';
 import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
+import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
 
 /** Recurring jobs every installation runs. Features add theirs here. */
 const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: 'UTC' }];

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
 import SQLite from 'better-sqlite3';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { issueSetupLink } from './accounts/issue-setup-link.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createJobRunner } from './jobs.ts';
-import { AppError } from './platform/errors.ts';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrate.ts';
 import type { StaffRole } from './platform/db/schema.ts';
+import { AppError } from './platform/errors.ts';
 import { createHttpApp, createRuntime, type Runtime } from './server.ts';
 import { prepareInstallation, seedInstallation } from './start.ts';
 
@@ -109,7 +109,9 @@ program
     withRuntime(async ({ ctx }) => {
       await migrateToLatest(ctx.db);
       const report = await seedInstallation(ctx);
-      print(`Seeded: settings ${report.settings ? 'written' : 'already present'}, ${report.issues} issue(s), ${report.articles} article(s), ${report.events} event(s).`);
+      print(
+        `Seeded: settings ${report.settings ? 'written' : 'already present'}, ${report.issues} issue(s), ${report.articles} article(s), ${report.events} event(s).`,
+      );
     }),
   );
 
@@ -119,9 +121,7 @@ user
   .command('add')
   .description('Invite a staff member and print a one-time setup link (valid 24 hours).')
   .argument('<email>', 'their e-mail address')
-  .addOption(
-    new Option('--role <role>', 'staff role').choices(staffRoles).makeOptionMandatory(),
-  )
+  .addOption(new Option('--role <role>', 'staff role').choices(staffRoles).makeOptionMandatory())
   .option('--name <name>', 'display name (they can change it on the setup page)')
   .action((email: string, options: { role: StaffRole; name?: string }) =>
     withRuntime(async ({ ctx }) => {

@@ -1,9 +1,9 @@
 import pino from 'pino';
-import type { Config } from './config.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { administrationRoutes } from './administration/routes.ts';
+import type { Config } from './config.ts';
 import { auditLog } from './platform/audit/audit-log.ts';
-import { systemClock, type Clock } from './platform/clock.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
 import type { AppContext } from './platform/context.ts';
 import { type DatabaseHandle, openDatabase, sqliteFileIn } from './platform/db/database.ts';
 import { buildApp, type FeatureRoutes } from './platform/http/app.ts';

@@ -1,7 +1,7 @@
+import { issueFirstAdminLink } from './accounts/issue-setup-link.ts';
 import type { AppContext } from './platform/context.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { seedSiteSettings } from './platform/settings/site-settings.ts';
-import { issueFirstAdminLink } from './accounts/issue-setup-link.ts';
 import { seedDemoContent } from './publishing/seed-demo-content.ts';
 
 /**

@@ -1,7 +1,7 @@
-import type { AppContext } from '../platform/context.ts';
-import { addMs, iso } from '../platform/clock.ts';
-import type { AuthTokenPurpose, StaffRole } from '../platform/db/schema.ts';
 import { hashToken, looksLikeToken, newToken } from '../platform/auth/tokens.ts';
+import { addMs, iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { AuthTokenPurpose, StaffRole } from '../platform/db/schema.ts';
 
 /** Setup links let a new person choose a password; a day is enough to find the e-mail. */
 export const SETUP_LINK_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
-import type { AppContext } from '../platform/context.ts';
-import { iso } from '../platform/clock.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../platform/auth/passwords.ts';
 import { destroyUserSessions, type SessionState } from '../platform/auth/sessions.ts';
+import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import { validation } from '../platform/errors.ts';
 
 /**
@@ -14,13 +14,18 @@ export async function changePassword(
 ): Promise<{ otherSessionsEnded: number }> {
   const { user } = options.session;
   const fields: Record<string, string> = {};
-  if (!(await verifyPassword(user.password_hash, options.currentPassword))) fields.currentPassword = 'Your current password is not correct.';
+  if (!(await verifyPassword(user.password_hash, options.currentPassword)))
+    fields.currentPassword = 'Your current password is not correct.';
   const problem = passwordProblem(options.newPassword, { email: user.email });
   if (problem) fields.newPassword = problem;
   if (Object.keys(fields).length > 0) throw validation(fields);
 
   const now = iso(ctx.clock.now());
-  await ctx.db.updateTable('users').set({ password_hash: await hashPassword(options.newPassword), updated_at: now }).where('id', '=', user.id).execute();
+  await ctx.db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(options.newPassword), updated_at: now })
+    .where('id', '=', user.id)
+    .execute();
   const otherSessionsEnded = options.signOutOthers ? await destroyUserSessions(ctx.db, user.id, options.session.tokenHash) : 0;
   await ctx.audit.record({
     action: 'auth.password_changed',

@@ -1,7 +1,7 @@
-import type { AppContext } from '../platform/context.ts';
-import { iso } from '../platform/clock.ts';
-import type { StaffRole } from '../platform/db/schema.ts';
 import { destroyUserSessions } from '../platform/auth/sessions.ts';
+import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
+import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 
 /**
@@ -12,7 +12,11 @@ export async function changeStaffRole(
   ctx: AppContext,
   options: { userId: string; role: StaffRole | null; actor: { id: string; email: string }; ip?: string },
 ): Promise<void> {
-  const user = await ctx.db.selectFrom('users').select(['id', 'email', 'staff_role', 'status']).where('id', '=', options.userId).executeTakeFirst();
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'email', 'staff_role', 'status'])
+    .where('id', '=', options.userId)
+    .executeTakeFirst();
   if (!user) throw notFound('That staff member');
   if (user.staff_role === options.role) return;
   if (user.staff_role === 'admin') {
@@ -26,7 +30,11 @@ export async function changeStaffRole(
       throw new AppError('CONFLICT', 'This is the only administrator. Make someone else an administrator first.');
     }
   }
-  await ctx.db.updateTable('users').set({ staff_role: options.role, updated_at: iso(ctx.clock.now()) }).where('id', '=', user.id).execute();
+  await ctx.db
+    .updateTable('users')
+    .set({ staff_role: options.role, updated_at: iso(ctx.clock.now()) })
+    .where('id', '=', user.id)
+    .execute();
   await destroyUserSessions(ctx.db, user.id);
   await ctx.audit.record({
     action: 'user.role_changed',

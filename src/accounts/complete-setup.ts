@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../platform/context.ts';
-import { iso } from '../platform/clock.ts';
 import { hashPassword, passwordProblem } from '../platform/auth/passwords.ts';
 import { createSession } from '../platform/auth/sessions.ts';
+import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import { AppError, validation } from '../platform/errors.ts';
 import { consumeAuthToken, findLiveAuthToken } from './auth-tokens.ts';
 import { emailSchema } from './email-address.ts';
@@ -58,7 +58,11 @@ export async function completeSetup(
         .where('id', '=', userId)
         .execute();
     } else {
-      const taken = await trx.selectFrom('users').select('id').where('email', '=', email as string).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email as string)
+        .executeTakeFirst();
       if (taken) throw validation({ email: 'An account with this e-mail address already exists.' });
       await trx
         .insertInto('users')
@@ -79,7 +83,14 @@ export async function completeSetup(
     }
   });
 
-  await ctx.audit.record({ action: 'user.setup_completed', actor: email ?? userId, actorUserId: userId, subjectType: 'user', subjectId: userId, ip: options.ip });
+  await ctx.audit.record({
+    action: 'user.setup_completed',
+    actor: email ?? userId,
+    actorUserId: userId,
+    subjectType: 'user',
+    subjectId: userId,
+    ip: options.ip,
+  });
   const sessionToken = await createSession(ctx.db, ctx.clock, {
     userId,
     awaitingSecondFactor: false,

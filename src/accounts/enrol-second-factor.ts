@@ -1,8 +1,8 @@
 import QRCode from 'qrcode';
-import type { AppContext } from '../platform/context.ts';
-import { iso } from '../platform/clock.ts';
 import { createSession, destroySession, type SessionState } from '../platform/auth/sessions.ts';
 import { matchTotp, newTotpSecret, totpUri } from '../platform/auth/totp.ts';
+import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import { AppError, validation } from '../platform/errors.ts';
 import { totpBox } from './verify-second-factor.ts';
 
@@ -58,6 +58,12 @@ export async function confirmTotpEnrolment(
     secondFactorVerified: true,
     userAgent: options.userAgent,
   });
-  await ctx.audit.record({ action: 'auth.second_factor.enrolled', actor: user.email, actorUserId: user.id, ip: options.ip, details: { kind: 'totp' } });
+  await ctx.audit.record({
+    action: 'auth.second_factor.enrolled',
+    actor: user.email,
+    actorUserId: user.id,
+    ip: options.ip,
+    details: { kind: 'totp' },
+  });
   return { sessionToken };
 }

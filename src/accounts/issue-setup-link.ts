@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../platform/context.ts';
 import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import type { StaffRole } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { issueAuthToken, SETUP_LINK_TTL_MS } from './auth-tokens.ts';
@@ -70,7 +70,12 @@ export async function issueSetupLink(
  * start must change nothing, and `dispatch user add` issues a new link on request.
  */
 export async function issueFirstAdminLink(ctx: AppContext): Promise<SetupLink | { pendingUntil: string } | null> {
-  const admin = await ctx.db.selectFrom('users').select('id').where('staff_role', '=', 'admin').where('status', '=', 'active').executeTakeFirst();
+  const admin = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('staff_role', '=', 'admin')
+    .where('status', '=', 'active')
+    .executeTakeFirst();
   if (admin) return null;
   const pending = await ctx.db
     .selectFrom('auth_tokens')

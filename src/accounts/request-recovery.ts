@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.ts';
-import { getSiteSettings } from '../platform/settings/site-settings.ts';
 import { hitRateLimit } from '../platform/http/rate-limit.ts';
+import { getSiteSettings } from '../platform/settings/site-settings.ts';
 import { issueAuthToken, RECOVERY_LINK_TTL_MS } from './auth-tokens.ts';
 import { normaliseEmail } from './email-address.ts';
 
@@ -15,7 +15,13 @@ export async function requestRecovery(ctx: AppContext, options: { email: string;
   const email = normaliseEmail(options.email).slice(0, 254);
   const perAddress = await hitRateLimit(ctx.db, ctx.clock, `recovery-mail:${email}`, 60 * 60 * 1000);
   const user = await ctx.db.selectFrom('users').select(['id', 'display_name', 'status']).where('email', '=', email).executeTakeFirst();
-  await ctx.audit.record({ action: 'auth.recovery.requested', actor: email, actorUserId: user?.id ?? null, ip: options.ip, details: { known: Boolean(user) } });
+  await ctx.audit.record({
+    action: 'auth.recovery.requested',
+    actor: email,
+    actorUserId: user?.id ?? null,
+    ip: options.ip,
+    details: { known: Boolean(user) },
+  });
   if (!user || user.status !== 'active' || perAddress.hits > RECOVERY_MAILS_PER_HOUR) return;
 
   const { token } = await issueAuthToken(ctx, { purpose: 'recovery', userId: user.id, staffRole: null, ttlMs: RECOVERY_LINK_TTL_MS });

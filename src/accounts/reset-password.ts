@@ -1,7 +1,7 @@
-import type { AppContext } from '../platform/context.ts';
-import { iso } from '../platform/clock.ts';
 import { hashPassword, passwordProblem } from '../platform/auth/passwords.ts';
 import { destroyUserSessions } from '../platform/auth/sessions.ts';
+import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import { AppError, validation } from '../platform/errors.ts';
 import { consumeAuthToken, findLiveAuthToken } from './auth-tokens.ts';
 
@@ -27,7 +27,11 @@ export async function resetPassword(ctx: AppContext, options: { token: string; n
 
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await consumeAuthToken({ db: trx, clock: ctx.clock }, row.token_hash))) throw new AppError('NOT_FOUND', INVALID_LINK);
-    await trx.updateTable('users').set({ password_hash: passwordHash, updated_at: iso(ctx.clock.now()) }).where('id', '=', user.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: iso(ctx.clock.now()) })
+      .where('id', '=', user.id)
+      .execute();
   });
   await destroyUserSessions(ctx.db, user.id);
   await ctx.audit.record({ action: 'auth.recovery.password_reset', actor: user.email, actorUserId: user.id, ip: options.ip });

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../test/support/databases.ts';
 import { Browser, createStaff, createTestApp, withoutPerRequestSecrets } from '../../test/support/app.ts';
-import { FixedClock } from '../platform/clock.ts';
+import { describeEachDatabase } from '../../test/support/databases.ts';
 import { currentTotp } from '../platform/auth/totp.ts';
+import { FixedClock } from '../platform/clock.ts';
 import { parseDevMail } from '../platform/mail/dev-mailbox.ts';
-import { totpBox } from './verify-second-factor.ts';
 import { SIGN_IN_REQUESTS_PER_IP } from './routes.ts';
+import { totpBox } from './verify-second-factor.ts';
 
 const SESSION_COOKIE = 'dispatch_session';
 
@@ -26,7 +26,9 @@ describeEachDatabase('staff sign-in', ({ handle }) => {
     const secondId = browser.cookies.get(SESSION_COOKIE);
     expect(secondId).toBeDefined();
     expect(secondId).not.toBe(firstId);
-    expect((await new Browser(app).request({ method: 'GET', url: '/account', cookies: { [SESSION_COOKIE]: firstId! } })).statusCode).toBe(303);
+    expect((await new Browser(app).request({ method: 'GET', url: '/account', cookies: { [SESSION_COOKIE]: firstId! } })).statusCode).toBe(
+      303,
+    );
 
     expect((await browser.get('/account')).statusCode).toBe(200);
     const logout = await browser.submit('/account', '/logout', {});
@@ -112,7 +114,9 @@ describeEachDatabase('staff sign-in', ({ handle }) => {
     const enrolPage = await setup.get('/account/second-factor');
     const sealed = enrolPage.body.match(/name="enrolment" value="([^"]+)"/)?.[1] ?? '';
     const seed = totpBox(ctx).open(sealed);
-    expect((await setup.submit('/account', '/account/second-factor', { enrolment: sealed, code: currentTotp(seed, clock.now()) })).statusCode).toBe(303);
+    expect(
+      (await setup.submit('/account', '/account/second-factor', { enrolment: sealed, code: currentTotp(seed, clock.now()) })).statusCode,
+    ).toBe(303);
 
     clock.advance(60_000);
     const browser = new Browser(app);
@@ -182,4 +186,3 @@ describeEachDatabase('account recovery', ({ handle }) => {
     await app.close();
   });
 });
-

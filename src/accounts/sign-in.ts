@@ -1,6 +1,6 @@
-import type { AppContext } from '../platform/context.ts';
 import { verifyPassword } from '../platform/auth/passwords.ts';
 import { createSession } from '../platform/auth/sessions.ts';
+import type { AppContext } from '../platform/context.ts';
 import { hitRateLimit } from '../platform/http/rate-limit.ts';
 import { normaliseEmail } from './email-address.ts';
 

@@ -1,7 +1,7 @@
-import type { AppContext } from '../platform/context.ts';
-import { createSession, destroySession, type SessionState } from '../platform/auth/sessions.ts';
 import { SecretBox } from '../platform/auth/secret-box.ts';
+import { createSession, destroySession, type SessionState } from '../platform/auth/sessions.ts';
 import { matchTotp } from '../platform/auth/totp.ts';
+import type { AppContext } from '../platform/context.ts';
 import { hitRateLimit } from '../platform/http/rate-limit.ts';
 
 const CODE_ATTEMPTS = 5;
@@ -55,6 +55,12 @@ export async function verifySecondFactor(
     secondFactorVerified: true,
     userAgent: options.userAgent,
   });
-  await ctx.audit.record({ action: 'auth.sign_in.succeeded', actor: user.email, actorUserId: user.id, ip: options.ip, details: { secondFactor: 'totp' } });
+  await ctx.audit.record({
+    action: 'auth.sign_in.succeeded',
+    actor: user.email,
+    actorUserId: user.id,
+    ip: options.ip,
+    details: { secondFactor: 'totp' },
+  });
   return { kind: 'verified', sessionToken };
 }

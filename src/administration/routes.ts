@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { changeStaffRole, listStaff } from '../accounts/change-staff-role.ts';
-import { issueSetupLink } from '../accounts/issue-setup-link.ts';
 import { emailSchema } from '../accounts/email-address.ts';
-import { requireAbility } from '../platform/auth/guards.ts';
+import { issueSetupLink } from '../accounts/issue-setup-link.ts';
 import { listAuditEntries } from '../platform/audit/audit-log.ts';
+import { requireAbility } from '../platform/auth/guards.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import type { FeatureRoutes } from '../platform/http/app.ts';
 import { formFields } from '../platform/http/form.ts';
@@ -37,15 +37,26 @@ function mailId(params: unknown): number {
 export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
   const enter = { preHandler: requireAbility(ctx.config, 'enterAdmin') };
   const administer = { preHandler: requireAbility(ctx.config, 'administer') };
-  const actorOf = (request: { auth: { user: { id: string; email: string } } | null }) => ({ id: request.auth!.user.id, email: request.auth!.user.email });
+  const actorOf = (request: { auth: { user: { id: string; email: string } } | null }) => ({
+    id: request.auth!.user.id,
+    email: request.auth!.user.email,
+  });
 
   app.get('/admin', enter, async (_request, reply) => {
     const [staff, mail] = await Promise.all([listStaff(ctx), countDevMail(ctx.db)]);
-    return reply.html(DashboardPage({ ctx: await reply.pageContext(), counts: { staff: staff.length, mail, mailKind: ctx.mailer.kind, database: ctx.dialect } }));
+    return reply.html(
+      DashboardPage({
+        ctx: await reply.pageContext(),
+        counts: { staff: staff.length, mail, mailKind: ctx.mailer.kind, database: ctx.dialect },
+      }),
+    );
   });
 
   app.get('/admin/users', administer, async (request, reply) => {
-    const notice = (request.query as Record<string, string>).notice === 'role-changed' ? 'Role changed. Their sessions were ended so it applies at once.' : undefined;
+    const notice =
+      (request.query as Record<string, string>).notice === 'role-changed'
+        ? 'Role changed. Their sessions were ended so it applies at once.'
+        : undefined;
     return reply.html(StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), notice }));
   });
 
@@ -62,7 +73,10 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
       link = await issueSetupLink(ctx, { ...parsed.data, actor: actor.email, actorUserId: actor.id });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
-      return reply.html(StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), errors: { email: error.message }, values: form }), 409);
+      return reply.html(
+        StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), errors: { email: error.message }, values: form }),
+        409,
+      );
     }
     const settings = await getSiteSettings(ctx.db);
     await ctx.mailer.send({
@@ -71,7 +85,9 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
       subject: `You have been invited to ${settings.siteName}`,
       text: `${actor.email} invited you to the staff of ${settings.siteName} as ${parsed.data.role}.\n\nChoose your password here (the link works once, for 24 hours):\n\n${link.url}\n`,
     });
-    return reply.html(StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), invited: { email: parsed.data.email, url: link.url } }));
+    return reply.html(
+      StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), invited: { email: parsed.data.email, url: link.url } }),
+    );
   });
 
   app.post('/admin/users/:id/role', administer, async (request, reply) => {
@@ -101,15 +117,31 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
 
   app.get('/admin/audit', administer, async (request, reply) => {
     const page = pageNumber(request.query);
-    const total = await ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await ctx.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const entries = await listAuditEntries(ctx.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return reply.html(AuditPage({ ctx: await reply.pageContext(), entries, page, pageCount: Math.max(1, Math.ceil(Number(total.n) / PAGE_SIZE)) }));
+    return reply.html(
+      AuditPage({ ctx: await reply.pageContext(), entries, page, pageCount: Math.max(1, Math.ceil(Number(total.n) / PAGE_SIZE)) }),
+    );
   });
 
   app.get('/admin/mail', administer, async (request, reply) => {
     const page = pageNumber(request.query);
-    const [messages, total] = await Promise.all([listDevMail(ctx.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }), countDevMail(ctx.db)]);
-    return reply.html(MailboxPage({ ctx: await reply.pageContext(), messages, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), smtp: ctx.mailer.kind === 'smtp' }));
+    const [messages, total] = await Promise.all([
+      listDevMail(ctx.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+      countDevMail(ctx.db),
+    ]);
+    return reply.html(
+      MailboxPage({
+        ctx: await reply.pageContext(),
+        messages,
+        page,
+        pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        smtp: ctx.mailer.kind === 'smtp',
+      }),
+    );
   });
 
   app.get('/admin/mail/:id.eml', administer, async (request, reply) => {
@@ -127,7 +159,10 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
     const parsed = await parseDevMail(message.raw);
     if (parsed.html === undefined) throw notFound('An HTML part');
     // The message's own markup, shown only inside a sandbox: no script, no forms, no requests out.
-    reply.header('content-security-policy', "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'");
+    reply.header(
+      'content-security-policy',
+      "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    );
     reply.header('x-frame-options', 'SAMEORIGIN');
     return reply.type('text/html; charset=utf-8').send(parsed.html);
   });

@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.ts';
 import { validation } from '../platform/errors.ts';
-import { getSiteSettings, saveSiteSettings, type SiteSettings, siteSettingsSchema } from '../platform/settings/site-settings.ts';
+import { getSiteSettings, type SiteSettings, saveSiteSettings, siteSettingsSchema } from '../platform/settings/site-settings.ts';
 
 const fieldMessages: Partial<Record<keyof SiteSettings, string>> = {
   siteName: 'Enter the site name (at most 120 characters).',
@@ -26,6 +26,12 @@ export async function updateSiteSettings(
   const before = await getSiteSettings(ctx.db);
   await saveSiteSettings(ctx.db, ctx.clock, parsed.data);
   const changed = (Object.keys(parsed.data) as (keyof SiteSettings)[]).filter((k) => before[k] !== parsed.data[k]);
-  await ctx.audit.record({ action: 'settings.updated', actor: options.actor.email, actorUserId: options.actor.id, ip: options.ip, details: { changed } });
+  await ctx.audit.record({
+    action: 'settings.updated',
+    actor: options.actor.email,
+    actorUserId: options.actor.id,
+    ip: options.ip,
+    details: { changed },
+  });
   return parsed.data;
 }

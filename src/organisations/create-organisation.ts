@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../platform/context.ts';
 import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import type { OrganisationKind } from '../platform/db/schema.ts';
 import { validation } from '../platform/errors.ts';
 
@@ -26,7 +26,10 @@ export async function createOrganisation(
   const now = iso(ctx.clock.now());
   await ctx.db.transaction().execute(async (trx) => {
     await trx.insertInto('organisations').values({ id, name: parsed.data.name, kind: parsed.data.kind, created_at: now }).execute();
-    await trx.insertInto('memberships').values({ organisation_id: id, user_id: options.ownerUserId, role: 'owner', created_at: now }).execute();
+    await trx
+      .insertInto('memberships')
+      .values({ organisation_id: id, user_id: options.ownerUserId, role: 'owner', created_at: now })
+      .execute();
   });
   await ctx.audit.record({
     action: 'organisation.created',

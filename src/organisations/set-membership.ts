@@ -1,5 +1,5 @@
-import type { AppContext } from '../platform/context.ts';
 import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 import type { MembershipRole } from '../platform/db/schema.ts';
 import { AppError, notFound } from '../platform/errors.ts';
 import { findMembership } from './find-membership.ts';

@@ -35,8 +35,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = 'The page you asked for') =>
-  new AppError('NOT_FOUND', `${what} could not be found.`);
+export const notFound = (what = 'The page you asked for') => new AppError('NOT_FOUND', `${what} could not be found.`);
 
 export const validation = (fields: Record<string, string>, message = 'Please correct the errors below.') =>
   new AppError('VALIDATION', message, fields);

@@ -21,7 +21,11 @@ export async function findCurrentIssue(db: Db) {
     ? await db
         .selectFrom('publishing_events')
         .selectAll()
-        .where('article_id', 'in', articles.map((a) => a.id))
+        .where(
+          'article_id',
+          'in',
+          articles.map((a) => a.id),
+        )
         .where('status', '=', 'published')
         .orderBy('starts_at')
         .execute()

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { AppContext } from '../platform/context.ts';
 import { iso } from '../platform/clock.ts';
+import type { AppContext } from '../platform/context.ts';
 
 const contentDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content/demo');
 
@@ -51,7 +51,16 @@ export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Pr
     report.issues += inserted(
       await trx
         .insertInto('publishing_issues')
-        .values({ id: issue.id, volume: issue.volume, number: issue.number, month: issue.month, status: 'published', published_at: issue.publishedAt, created_at: now, updated_at: now })
+        .values({
+          id: issue.id,
+          volume: issue.volume,
+          number: issue.number,
+          month: issue.month,
+          status: 'published',
+          published_at: issue.publishedAt,
+          created_at: now,
+          updated_at: now,
+        })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst(),
     );

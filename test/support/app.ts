@@ -1,8 +1,8 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
-import { issueSetupLink } from '../../src/accounts/issue-setup-link.ts';
 import { completeSetup } from '../../src/accounts/complete-setup.ts';
+import { issueSetupLink } from '../../src/accounts/issue-setup-link.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import type { DatabaseHandle } from '../../src/platform/db/database.ts';
@@ -32,7 +32,11 @@ export async function createTestApp(
 }
 
 /** Creates an active staff account through the real setup path and returns its credentials. */
-export async function createStaff(ctx: AppContext, role: StaffRole, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.gov`) {
+export async function createStaff(
+  ctx: AppContext,
+  role: StaffRole,
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.gov`,
+) {
   const password = 'correct horse battery staple 42';
   const link = await issueSetupLink(ctx, { email, role, actor: 'test' });
   const token = link.url.split('/setup/')[1] as string;

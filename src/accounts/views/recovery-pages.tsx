@@ -13,15 +13,21 @@ export function RecoveryRequestPage(props: { ctx: PageContext; sent: boolean; er
           <h1>Reset your password</h1>
           {props.sent ? (
             <Alert type="info" heading="Check your e-mail">
-              If that address belongs to a staff account, we have sent it a link to reset the password. The link works
-              once, for 10 minutes.
+              If that address belongs to a staff account, we have sent it a link to reset the password. The link works once, for 10 minutes.
             </Alert>
           ) : (
             <>
               <p>Enter the e-mail address of your staff account. We will send a link that lets you choose a new password.</p>
               <ErrorSummary fields={props.error ? { email: props.error } : {}} />
               <PostForm action="/account/recover" csrfToken={props.ctx.csrfToken} label="Password recovery">
-                <TextField name="email" label="E-mail address" type="email" autocomplete="username" error={props.error} spellcheck={false} />
+                <TextField
+                  name="email"
+                  label="E-mail address"
+                  type="email"
+                  autocomplete="username"
+                  error={props.error}
+                  spellcheck={false}
+                />
                 <button type="submit" class="usa-button margin-top-3">
                   Send reset link
                 </button>
@@ -44,7 +50,14 @@ export function ResetPasswordPage(props: { ctx: PageContext; token: string; erro
           <p>Saving signs you out everywhere. Then sign in with the new password and your authenticator app.</p>
           <ErrorSummary fields={props.error ? { newPassword: props.error } : {}} />
           <PostForm action={`/account/recover/${props.token}`} csrfToken={props.ctx.csrfToken} label="New password">
-            <TextField name="newPassword" label="New password" type="password" autocomplete="new-password" hint={passwordHint} error={props.error} />
+            <TextField
+              name="newPassword"
+              label="New password"
+              type="password"
+              autocomplete="new-password"
+              hint={passwordHint}
+              error={props.error}
+            />
             <button type="submit" class="usa-button margin-top-3">
               Save new password
             </button>

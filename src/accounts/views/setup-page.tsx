@@ -1,7 +1,7 @@
+import { PASSWORD_MIN_LENGTH } from '../../platform/auth/passwords.ts';
 import { ErrorSummary, PostForm, TextField } from '../../platform/views/components/forms.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import { PASSWORD_MIN_LENGTH } from '../../platform/auth/passwords.ts';
 
 export const passwordHint = `At least ${PASSWORD_MIN_LENGTH} characters. No other rules: a few unrelated words work well, and a password manager is welcome.`;
 
@@ -29,10 +29,31 @@ export function SetupPage(props: {
           <ErrorSummary fields={props.errors} />
           <PostForm action={`/setup/${props.token}`} csrfToken={props.ctx.csrfToken} label="Account setup">
             {first ? (
-              <TextField name="email" label="E-mail address" type="email" autocomplete="username" value={props.values.email} error={props.errors.email} spellcheck={false} />
+              <TextField
+                name="email"
+                label="E-mail address"
+                type="email"
+                autocomplete="username"
+                value={props.values.email}
+                error={props.errors.email}
+                spellcheck={false}
+              />
             ) : null}
-            <TextField name="displayName" label="Your name" autocomplete="name" value={props.values.displayName} error={props.errors.displayName} />
-            <TextField name="password" label="Choose a password" type="password" autocomplete="new-password" hint={passwordHint} error={props.errors.password} />
+            <TextField
+              name="displayName"
+              label="Your name"
+              autocomplete="name"
+              value={props.values.displayName}
+              error={props.errors.displayName}
+            />
+            <TextField
+              name="password"
+              label="Choose a password"
+              type="password"
+              autocomplete="new-password"
+              hint={passwordHint}
+              error={props.errors.password}
+            />
             <button type="submit" class="usa-button margin-top-3">
               Create account
             </button>

@@ -11,7 +11,11 @@ export function SignInPage(props: { ctx: PageContext; email?: string; error?: st
       <div class="grid-row">
         <div class="tablet:grid-col-8 desktop:grid-col-6">
           <h1>Staff sign in</h1>
-          {props.notice ? <Alert type="success" slim>{props.notice}</Alert> : null}
+          {props.notice ? (
+            <Alert type="success" slim>
+              {props.notice}
+            </Alert>
+          ) : null}
           <ErrorSummary fields={{}} message={props.error} />
           <PostForm action={action} csrfToken={props.ctx.csrfToken} label="Sign in">
             <TextField name="email" label="E-mail address" type="email" autocomplete="username" value={props.email} spellcheck={false} />

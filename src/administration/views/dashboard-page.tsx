@@ -12,7 +12,8 @@ export function DashboardPage(props: { ctx: PageContext; counts: { staff: number
           <a href="/admin/users">Staff accounts</a>: {props.counts.staff}
         </li>
         <li>
-          Outgoing mail goes to {props.counts.mailKind === 'smtp' ? 'the SMTP server in SMTP_URL' : <a href="/admin/mail">the dev mailbox</a>}
+          Outgoing mail goes to{' '}
+          {props.counts.mailKind === 'smtp' ? 'the SMTP server in SMTP_URL' : <a href="/admin/mail">the dev mailbox</a>}
           {props.counts.mailKind === 'smtp' ? '' : ` (${props.counts.mail} messages)`}.
         </li>
         <li>Database: {props.counts.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}.</li>

@@ -1,6 +1,6 @@
+import type { DevMailSummary, ParsedDevMail } from '../../platform/mail/dev-mailbox.ts';
 import { Alert } from '../../platform/views/components/alert.tsx';
 import { Pagination } from '../../platform/views/components/pagination.tsx';
-import type { DevMailSummary, ParsedDevMail } from '../../platform/mail/dev-mailbox.ts';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { AdminLayout } from './admin-layout.tsx';
 
@@ -80,7 +80,13 @@ export function MailMessagePage(props: { ctx: PageContext; id: number; message: 
         <>
           <h2>HTML</h2>
           {/* Served with a sandbox CSP from its own URL: the message's markup cannot run script here. */}
-          <iframe title="HTML part of the message" src={`/admin/mail/${props.id}/html`} sandbox="" class="width-full border-1px border-base-lighter" height="600" />
+          <iframe
+            title="HTML part of the message"
+            src={`/admin/mail/${props.id}/html`}
+            sandbox=""
+            class="width-full border-1px border-base-lighter"
+            height="600"
+          />
         </>
       ) : null}
     </AdminLayout>

@@ -1,7 +1,7 @@
+import type { SiteSettings } from '../../platform/settings/site-settings.ts';
 import { Alert } from '../../platform/views/components/alert.tsx';
 import { Checkbox, ErrorSummary, PostForm, TextField } from '../../platform/views/components/forms.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
-import type { SiteSettings } from '../../platform/settings/site-settings.ts';
 import { AdminLayout } from './admin-layout.tsx';
 
 /** Site name, the official banner, the Contact Us block and the sender of account mail. */
@@ -11,20 +11,46 @@ export function SettingsPage(props: { ctx: PageContext; values: SiteSettings; er
   return (
     <AdminLayout ctx={props.ctx} title="Site settings">
       <h1>Site settings</h1>
-      {props.saved ? <Alert type="success" slim>Settings saved.</Alert> : null}
+      {props.saved ? (
+        <Alert type="success" slim>
+          Settings saved.
+        </Alert>
+      ) : null}
       <ErrorSummary fields={e} />
       <PostForm action="/admin/settings" csrfToken={props.ctx.csrfToken} label="Site settings">
         <fieldset class="usa-fieldset">
           <legend class="usa-legend usa-legend--large">The site</legend>
           <TextField name="siteName" label="Site name" value={v.siteName} error={e.siteName} />
           <TextField name="tagline" label="Tagline" value={v.tagline} error={e.tagline} required={false} />
-          <Checkbox name="showOfficialBanner" label="Show the “official website of the United States government” banner" checked={v.showOfficialBanner} />
+          <Checkbox
+            name="showOfficialBanner"
+            label="Show the “official website of the United States government” banner"
+            checked={v.showOfficialBanner}
+          />
         </fieldset>
         <fieldset class="usa-fieldset">
           <legend class="usa-legend usa-legend--large">Contact Us block</legend>
-          <TextField name="editorialBoardEmail" label="Editorial board e-mail" type="email" value={v.editorialBoardEmail} error={e.editorialBoardEmail} />
-          <TextField name="responseCenterPhone" label="Response Center phone" type="tel" value={v.responseCenterPhone} error={e.responseCenterPhone} />
-          <TextField name="responseCenterEmail" label="Response Center e-mail" type="email" value={v.responseCenterEmail} error={e.responseCenterEmail} />
+          <TextField
+            name="editorialBoardEmail"
+            label="Editorial board e-mail"
+            type="email"
+            value={v.editorialBoardEmail}
+            error={e.editorialBoardEmail}
+          />
+          <TextField
+            name="responseCenterPhone"
+            label="Response Center phone"
+            type="tel"
+            value={v.responseCenterPhone}
+            error={e.responseCenterPhone}
+          />
+          <TextField
+            name="responseCenterEmail"
+            label="Response Center e-mail"
+            type="email"
+            value={v.responseCenterEmail}
+            error={e.responseCenterEmail}
+          />
           <TextField name="agencyName" label="Agency" value={v.agencyName} error={e.agencyName} />
           <TextField name="officeName" label="Office" value={v.officeName} error={e.officeName} />
           <TextField name="streetAddress" label="Street address" value={v.streetAddress} error={e.streetAddress} />

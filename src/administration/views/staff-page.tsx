@@ -31,7 +31,11 @@ export function StaffPage(props: {
   return (
     <AdminLayout ctx={props.ctx} title="Staff">
       <h1>Staff</h1>
-      {props.notice ? <Alert type="success" slim>{props.notice}</Alert> : null}
+      {props.notice ? (
+        <Alert type="success" slim>
+          {props.notice}
+        </Alert>
+      ) : null}
       {props.invited ? (
         <Alert type="success" heading="Invitation sent">
           We e-mailed a one-time setup link to {props.invited.email}. It is valid for 24 hours:{' '}
@@ -57,7 +61,12 @@ export function StaffPage(props: {
               <td>{person.status}</td>
               <td>{person.totp_enabled_at ? 'Yes' : 'No'}</td>
               <td>
-                <PostForm action={`/admin/users/${person.id}/role`} csrfToken={props.ctx.csrfToken} class="display-flex flex-align-end" label={`Role of ${person.display_name}`}>
+                <PostForm
+                  action={`/admin/users/${person.id}/role`}
+                  csrfToken={props.ctx.csrfToken}
+                  class="display-flex flex-align-end"
+                  label={`Role of ${person.display_name}`}
+                >
                   <label class="usa-sr-only" for={`role-${person.id}`}>
                     Role of {person.display_name}
                   </label>

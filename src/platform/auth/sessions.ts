@@ -72,7 +72,11 @@ export async function loadSession(db: Db, clock: Clock, token: string | undefine
     return null;
   }
   if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_AFTER_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: iso(now) }).where('token_hash', '=', tokenHash).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: iso(now) })
+      .where('token_hash', '=', tokenHash)
+      .execute();
   }
 
   const { awaiting_second_factor, second_factor_verified, last_seen_at, expires_at, session_created_at, ...user } = row;

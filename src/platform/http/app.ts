@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -6,11 +6,10 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { AppError } from '../errors.ts';
 import { registerErrorHandling } from './errors.ts';
 import { DatabaseRateLimitStore } from './rate-limit.ts';
 import { registerRendering } from './render.ts';

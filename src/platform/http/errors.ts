@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, statusOf } from '../errors.ts';
-import { ErrorPage } from '../views/error-page.tsx';
 import { defaultSiteSettings } from '../settings/site-settings.ts';
+import { ErrorPage } from '../views/error-page.tsx';
 import type { PageContext } from '../views/page-context.ts';
 
 // Messages for errors raised by Fastify and its plugins, in words a person understands.
@@ -27,7 +27,14 @@ async function contextFor(reply: FastifyReply): Promise<PageContext> {
     return await reply.pageContext();
   } catch {
     // The database may be the very thing that failed: render with the defaults.
-    return { nonce: reply.cspNonce?.script ?? '', csrfToken: '', settings: defaultSiteSettings, viewer: null, path: '/', secondFactorPostponed: false };
+    return {
+      nonce: reply.cspNonce?.script ?? '',
+      csrfToken: '',
+      settings: defaultSiteSettings,
+      viewer: null,
+      path: '/',
+      secondFactorPostponed: false,
+    };
   }
 }
 
@@ -52,13 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(request, reply, status, messageFor(error, status));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(
-      request,
-      reply,
-      500,
-      'Something went wrong on our side. It has been logged and we will look into it.',
-      request.id,
-    );
+    return sendError(request, reply, 500, 'Something went wrong on our side. It has been logged and we will look into it.', request.id);
   });
 
   app.setNotFoundHandler(async (request, reply) =>

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { JSX } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.ts';
+import { mayPostponeSecondFactor } from '../auth/policies.ts';
 import type { Db } from '../db/database.ts';
 import { getSiteSettings } from '../settings/site-settings.ts';
 import type { PageContext } from '../views/page-context.ts';
-import { mayPostponeSecondFactor } from '../auth/policies.ts';
 
 /** Renders a whole-document JSX tree. preact-render-to-string escapes every text and attribute. */
 export function renderDocument(page: JSX.Element): string {

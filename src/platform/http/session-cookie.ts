@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config.ts';
+import { loadSession, SESSION_ABSOLUTE_MS } from '../auth/sessions.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
-import { loadSession, SESSION_ABSOLUTE_MS } from '../auth/sessions.ts';
 import { cookieName } from './security.ts';
 
 /** Reads the session cookie on every request and exposes the live session as `request.auth`. */

@@ -1,6 +1,6 @@
+import type { JSX } from 'preact';
 import type { SessionState } from '../auth/sessions.ts';
 import type { PageContext } from '../views/page-context.ts';
-import type { JSX } from 'preact';
 
 declare module 'fastify' {
   interface FastifyRequest {

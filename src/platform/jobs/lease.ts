@@ -32,7 +32,7 @@ const JOB_COLUMNS = [
   'finished_at',
 ] as const satisfies readonly (keyof JobsTable)[];
 
-/** Queued jobs that are due, or running jobs whose runner stopped renewing (crashed or hung). */
+/** Queued jobs that are due, or running jobs whose lease ran out (runner crashed, hung or too slow). */
 function claimable(eb: ExpressionBuilder<Database, 'jobs'>, now: string) {
   return eb.or([
     eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),

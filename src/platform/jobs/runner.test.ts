@@ -5,19 +5,7 @@ import { FixedClock } from '../clock.ts';
 import type { Job } from './lease.ts';
 import { enqueueJob } from './queue.ts';
 import { type JobHandler, type JobLogger, JobRunner, retryDelayMs } from './runner.ts';
-
-function recordingLog() {
-  const lines: { level: string; msg: string | undefined; obj: object }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, msg, obj });
-  return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-/** A promise plus the functions that settle it, for holding a handler mid-run. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
-}
+import { gate, recordingLog } from './testing.ts';
 
 it('accepts a pino logger (checked by tsc)', () => {
   expectTypeOf<Logger>().toExtend<JobLogger>();
@@ -104,107 +92,6 @@ describeEachDatabase('JobRunner', ({ handle }) => {
     expect(await row(id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'no handler registered for job "mystery"' });
     expect(await row(proto)).toMatchObject({ status: 'failed', last_error: 'no handler registered for job "toString"' });
     expect(lines.filter((l) => l.level === 'error').map((l) => l.msg)).toContain('no handler registered for job "mystery"');
-  });
-
-  it('lets another owner reclaim an expired lease, and the old owner cannot finish the job', async () => {
-    const clock = new FixedClock();
-    const id = await enqueueJob(handle().db, clock, { name: 'slow' });
-    const aGate = gate();
-    const bGate = gate();
-    const aStarted = gate();
-    const bStarted = gate();
-    const old = recordingLog();
-    const a = runner(
-      clock,
-      {
-        slow: async () => {
-          aStarted.open();
-          await aGate.opened;
-        },
-      },
-      { owner: 'A', log: old.log },
-    );
-    const b = runner(
-      clock,
-      {
-        slow: async () => {
-          bStarted.open();
-          await bGate.opened;
-        },
-      },
-      { owner: 'B' },
-    );
-
-    const aRun = a.runOnce();
-    await aStarted.opened;
-    expect(await b.runOnce()).toBe(0); // A's lease still holds
-    clock.advance(60_001);
-    const bRun = b.runOnce();
-    await bStarted.opened;
-    expect(await row(id)).toMatchObject({ status: 'running', lease_owner: 'B', attempts: 2 });
-
-    aGate.open(); // A finishes late: its success must not overwrite B's lease
-    await aRun;
-    expect(await row(id)).toMatchObject({ status: 'running', lease_owner: 'B', finished_at: null });
-    expect(old.lines.map((l) => l.msg)).toContain('lease lost before the job finished; outcome discarded');
-
-    bGate.open();
-    await bRun;
-    expect(await row(id)).toMatchObject({ status: 'done', attempts: 2 });
-  });
-
-  it('discards a late finish when the same owner has since reclaimed the job (attempts is part of the lease)', async () => {
-    const clock = new FixedClock();
-    const id = await enqueueJob(handle().db, clock, { name: 'slow' });
-    const first = gate();
-    const started = gate();
-    let calls = 0;
-    const r = runner(
-      clock,
-      {
-        slow: async () => {
-          calls++;
-          if (calls === 1) {
-            started.open();
-            await first.opened;
-          }
-        },
-      },
-      { owner: 'A' },
-    );
-    const late = r.runOnce();
-    await started.opened;
-    clock.advance(60_001);
-    expect(await r.runOnce()).toBe(1); // reclaimed by the same owner, finished as attempt 2
-    expect(await row(id)).toMatchObject({ status: 'done', attempts: 2 });
-    await handle().db.updateTable('jobs').set({ status: 'running', lease_owner: 'A', finished_at: null }).where('id', '=', id).execute();
-    first.open(); // attempt 1 now finishes: it must not touch what belongs to attempt 2
-    await late;
-    expect(await row(id)).toMatchObject({ status: 'running', attempts: 2, finished_at: null });
-  });
-
-  it('discards a finish once another owner holds the lease, even at the same attempt count', async () => {
-    const clock = new FixedClock();
-    const id = await enqueueJob(handle().db, clock, { name: 'slow' });
-    const release = gate();
-    const started = gate();
-    const r = runner(
-      clock,
-      {
-        slow: async () => {
-          started.open();
-          await release.opened;
-        },
-      },
-      { owner: 'A' },
-    );
-    const run = r.runOnce();
-    await started.opened;
-    // An operator handed the job to runner B by hand, leaving attempts alone.
-    await handle().db.updateTable('jobs').set({ lease_owner: 'B' }).where('id', '=', id).execute();
-    release.open();
-    await run;
-    expect(await row(id)).toMatchObject({ status: 'running', lease_owner: 'B', attempts: 1, finished_at: null });
   });
 
   it('two runners in parallel run every job exactly once', async () => {

@@ -115,8 +115,7 @@ function devMailboxMailer(db: Db, clock: Clock): Mailer {
       assertNoHeaderInjection(mail);
       const info = await transport.sendMail(toNodemailer(mail, clock));
       // `buffer: true` promises a Buffer; storing an empty message instead would hide a bug.
-      if (!Buffer.isBuffer(info.message))
-        throw new Error('Dev mailbox: the stream transport returned no message buffer');
+      if (!Buffer.isBuffer(info.message)) throw new Error('Dev mailbox: the stream transport returned no message buffer');
       const raw = info.message.toString('utf8');
       await db
         .insertInto('dev_mail')

@@ -20,7 +20,12 @@ export const siteSettingsSchema = z.object({
   cityStateZip: z.string().trim().max(200),
   agencyWebsite: z.string().trim().max(200),
   /** Sender of account and subscription mail (not bulletins), e.g. "Dispatch <no-reply@example.gov>". */
-  transactionalFrom: z.string().trim().min(3).max(200).regex(/^[^\r\n]+$/, 'must be one line'),
+  transactionalFrom: z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .regex(/^[^\r\n]+$/, 'must be one line'),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;

@@ -17,12 +17,7 @@ function OfficialBanner() {
               <p class="usa-banner__header-text">An official website of the United States government</p>
               <p class="usa-banner__header-action">Here’s how you know</p>
             </div>
-            <button
-              type="button"
-              class="usa-accordion__button usa-banner__button"
-              aria-expanded="false"
-              aria-controls="gov-banner-default"
-            >
+            <button type="button" class="usa-accordion__button usa-banner__button" aria-expanded="false" aria-controls="gov-banner-default">
               <span class="usa-banner__button-text">Here’s how you know</span>
             </button>
           </div>
@@ -30,7 +25,13 @@ function OfficialBanner() {
         <div class="usa-banner__content usa-accordion__content" id="gov-banner-default" hidden>
           <div class="grid-row grid-gap-lg">
             <div class="usa-banner__guidance tablet:grid-col-6">
-              <img class="usa-banner__icon usa-media-block__img" src="/assets/uswds/img/icon-dot-gov.svg" role="img" alt="" aria-hidden="true" />
+              <img
+                class="usa-banner__icon usa-media-block__img"
+                src="/assets/uswds/img/icon-dot-gov.svg"
+                role="img"
+                alt=""
+                aria-hidden="true"
+              />
               <div class="usa-media-block__body">
                 <p>
                   <strong>Official websites use .gov</strong>
@@ -39,12 +40,18 @@ function OfficialBanner() {
               </div>
             </div>
             <div class="usa-banner__guidance tablet:grid-col-6">
-              <img class="usa-banner__icon usa-media-block__img" src="/assets/uswds/img/icon-https.svg" role="img" alt="" aria-hidden="true" />
+              <img
+                class="usa-banner__icon usa-media-block__img"
+                src="/assets/uswds/img/icon-https.svg"
+                role="img"
+                alt=""
+                aria-hidden="true"
+              />
               <div class="usa-media-block__body">
                 <p>
                   <strong>Secure .gov websites use HTTPS</strong>
-                  <br />A <strong>lock</strong> or <strong>https://</strong> means you’ve safely connected to the .gov website.
-                  Share sensitive information only on official, secure websites.
+                  <br />A <strong>lock</strong> or <strong>https://</strong> means you’ve safely connected to the .gov website. Share
+                  sensitive information only on official, secure websites.
                 </p>
               </div>
             </div>
@@ -172,8 +179,8 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           {ctx.secondFactorPostponed ? (
             <div class="margin-bottom-3">
               <Alert type="warning" slim>
-                Local demo: this administrator has not enrolled a second factor yet. Outside localhost Dispatch refuses
-                administrative actions until one is enrolled. <a href="/account/second-factor">Set it up now</a>.
+                Local demo: this administrator has not enrolled a second factor yet. Outside localhost Dispatch refuses administrative
+                actions until one is enrolled. <a href="/account/second-factor">Set it up now</a>.
               </Alert>
             </div>
           ) : null}

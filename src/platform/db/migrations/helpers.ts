@@ -1,4 +1,4 @@
-import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, type CreateTableBuilder, sql } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Helpers for migrations only. Like the migrations themselves they are frozen: change one and you
 // change history, so add a new helper instead.

@@ -91,12 +91,7 @@ export function SelectField(props: SelectProps) {
           <span class="usa-sr-only">Error:</span> {props.error}
         </span>
       ) : null}
-      <select
-        class="usa-select"
-        id={id}
-        name={props.name}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-      >
+      <select class="usa-select" id={id} name={props.name} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === props.value}>
             {o.label}
