@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type pino from 'pino';
 import { accountRoutes } from './accounts/routes.ts';
 import { administrationRoutes } from './administration/routes.ts';
 import type { Config } from './config.ts';
@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { AppContext } from './platform/context.ts';
 import { type DatabaseHandle, openDatabase, sqliteFileIn } from './platform/db/database.ts';
 import { buildApp, type FeatureRoutes } from './platform/http/app.ts';
+import { createLogger } from './platform/log.ts';
 import { createMailer } from './platform/mail/mailer.ts';
 import { publishingRoutes } from './publishing/routes.ts';
 
@@ -21,7 +22,7 @@ export interface Runtime {
 
 /** Opens the database and mailer the configuration names and bundles them as the use-case context. */
 export function createRuntime(config: Config, options: { clock?: Clock; logger?: pino.Logger; database?: DatabaseHandle } = {}): Runtime {
-  const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  const log = options.logger ?? createLogger(config.logLevel);
   const database = options.database ?? openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
   const clock = options.clock ?? systemClock;
   const mailer = createMailer({ smtpUrl: config.smtpUrl, db: database.db, clock });

@@ -111,7 +111,10 @@ export class WatchedContext {
     page.on('console', (message) => {
       const entry = { url: page.url(), text: message.text() };
       if (entry.text.includes('Content Security Policy')) this.cspViolations.push(entry);
-      else if (message.type() === 'error') this.consoleErrors.push(entry);
+      // An error status of the page itself (a 404 page, a form re-shown with 400) is expected, not a problem.
+      else if (message.type() === 'error' && !(entry.text.startsWith('Failed to load resource') && message.location().url === page.url())) {
+        this.consoleErrors.push(entry);
+      }
     });
     page.on('pageerror', (error) => this.pageErrors.push({ url: page.url(), text: String(error) }));
     return page;

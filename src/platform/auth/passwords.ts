@@ -42,6 +42,22 @@ export function passwordProblem(password: string, context: { email?: string } = 
   if (commonPasswords.has(lowered)) return 'This password is too common. Choose one that others are unlikely to use.';
   const mailbox = context.email?.toLowerCase().split('@')[0] ?? '';
   if (mailbox.length >= 4 && lowered.includes(mailbox)) return 'Do not use your e-mail address in your password.';
-  if (/^(.)\1+$/u.test(password)) return 'Do not repeat a single character.';
+  if (isRepetitiveOrSequential(lowered)) return 'Avoid repeated or sequential characters such as “abcabc” or “123456”.';
   return null;
+}
+
+/** NIST's examples of guessable passwords: a short pattern repeated, or a run like 1234… or abcd…. */
+function isRepetitiveOrSequential(password: string): boolean {
+  const chars = [...password];
+  for (let unit = 1; unit <= 4; unit++) {
+    if (chars.every((c, i) => c === chars[i % unit])) return true;
+  }
+  const step = (a: string, b: string) => {
+    const [x, y] = [a.codePointAt(0) ?? 0, b.codePointAt(0) ?? 0];
+    // Digits wrap around (…8, 9, 0, 1…), as people type them.
+    if (/\d/.test(a) && /\d/.test(b)) return (((y - x) % 10) + 10) % 10 === 1 ? 1 : (((x - y) % 10) + 10) % 10 === 1 ? -1 : 0;
+    return y - x;
+  };
+  const first = step(chars[0] ?? '', chars[1] ?? '');
+  return (first === 1 || first === -1) && chars.slice(1).every((c, i) => step(chars[i] as string, c) === first);
 }
