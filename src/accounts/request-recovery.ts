@@ -22,7 +22,7 @@ export async function requestRecovery(ctx: AppContext, options: { email: string;
     ip: options.ip,
     details: { known: Boolean(user) },
   });
-  if (!user || user.status !== 'active' || perAddress.hits > RECOVERY_MAILS_PER_HOUR) return;
+  if (user?.status !== 'active' || perAddress.hits > RECOVERY_MAILS_PER_HOUR) return;
 
   const { token } = await issueAuthToken(ctx, { purpose: 'recovery', userId: user.id, staffRole: null, ttlMs: RECOVERY_LINK_TTL_MS });
   const settings = await getSiteSettings(ctx.db);

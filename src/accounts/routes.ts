@@ -36,7 +36,10 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
   app.get('/login', async (request, reply) => {
     if (request.auth?.awaitingSecondFactor) return reply.redirect('/login/second-factor', 303);
     if (request.auth) return reply.redirect(safeNextPath(nextOf(request) || '/account'), 303);
-    return reply.html(SignInPage({ ctx: await reply.pageContext(), next: nextOf(request) }));
+    const signedOut = (request.query as Record<string, unknown>)['signed-out'] === '1';
+    return reply.html(
+      SignInPage({ ctx: await reply.pageContext(), next: nextOf(request), notice: signedOut ? 'You have signed out.' : undefined }),
+    );
   });
 
   app.post('/login', { config: { rateLimit: { max: SIGN_IN_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } }, async (request, reply) => {

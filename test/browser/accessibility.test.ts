@@ -20,7 +20,6 @@ import {
   launchChromium,
   type RunningApp,
   startApp,
-  totpFor,
   WatchedContext,
 } from './harness.ts';
 
@@ -186,6 +185,28 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
     t,
   );
 
+  it(
+    'the CSP watcher is wired up: it reports a blocked inline script',
+    async () => {
+      const watched = await WatchedContext.open(browser);
+      try {
+        const page = await watched.newPage();
+        await page.goto(`${origin}/`);
+        await page.evaluate(() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.injected = true';
+          document.body.append(script);
+        });
+        await page.waitForTimeout(200);
+        expect(await page.evaluate(() => 'injected' in window)).toBe(false);
+        expect(watched.cspViolations.length).toBeGreaterThan(0);
+      } finally {
+        await watched.close();
+      }
+    },
+    t,
+  );
+
   describe('public pages', () => {
     it(
       'the home page',
@@ -207,7 +228,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
           await page.getByLabel('E-mail address').fill(mainAdmin.email);
           await page.getByLabel('Password').fill('not the password at all, sorry');
           expect(await submit(page, page.getByRole('button', { name: 'Sign in' }))).toBe(400);
-          expect(await page.locator('#error-summary').innerText()).toContain('The e-mail address or password is not correct.');
+          expect(await page.locator('#error-summary').textContent()).toContain('The e-mail address or password is not correct.');
         }),
       t,
     );
@@ -233,7 +254,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
           await open(page, '/account/recover');
           await page.getByLabel('E-mail address').fill(mainAdmin.email);
           expect(await submit(page, page.getByRole('button', { name: 'Send reset link' }))).toBe(200);
-          expect(await page.locator('.usa-alert').innerText()).toContain('Check your e-mail');
+          expect(await page.locator('.usa-alert').textContent()).toContain('Check your e-mail');
         }),
       t,
     );
@@ -360,7 +381,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
           await form.getByLabel('Name').fill('New Publisher');
           await form.getByLabel('Role').selectOption('publisher');
           expect(await submit(page, form.getByRole('button', { name: 'Send invitation' }))).toBe(200);
-          expect(await page.locator('.usa-alert--success').innerText()).toContain('Invitation sent');
+          expect(await page.locator('.usa-alert--success').textContent()).toContain('Invitation sent');
         });
         await check(admin, '/admin/users (invitation error)', async (page) => {
           await open(page, '/admin/users');
@@ -383,7 +404,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
           await skipBrowserValidation(page);
           await page.getByLabel('Site name').fill('');
           expect(await submit(page, page.getByRole('button', { name: 'Save settings' }))).toBe(400);
-          expect(await page.locator('#error-summary').innerText()).toContain('Enter the site name');
+          expect(await page.locator('#error-summary').textContent()).toContain('Enter the site name');
         }),
       t,
     );
@@ -418,7 +439,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
       async () => {
         await check(postponed, '/admin (second factor postponed)', async (page) => {
           await open(page, '/admin');
-          expect(await page.locator('.usa-alert--warning').innerText()).toContain('has not enrolled a second factor');
+          expect(await page.locator('.usa-alert--warning').textContent()).toContain('has not enrolled a second factor');
         });
         await check(postponed, '/account/second-factor (postponable)', async (page) => {
           await open(page, '/account/second-factor');
@@ -437,7 +458,7 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
         try {
           const page = await noScript.newPage();
           await open(page, '/');
-          expect(await page.locator('header.site-header .site-header__title').innerText()).toBe('Community Policing Dispatch');
+          expect(await page.locator('header.site-header .site-header__title').textContent()).toBe('Community Policing Dispatch');
           expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
           // The official banner's details stay hidden without the accordion script.
           if ((await page.locator('#gov-banner-default').count()) > 0)

@@ -178,7 +178,7 @@ export async function freshTotp(base32: string, usedStep: number): Promise<{ cod
 
 /** The manual-entry key on the enrolment page, without the grouping spaces. */
 export async function enrolmentKeyOn(page: Page): Promise<string> {
-  const text = await page.locator('p', { hasText: 'Enter this key instead' }).locator('code').innerText();
+  const text = (await page.locator('p', { hasText: 'Enter this key instead' }).locator('code').textContent()) ?? '';
   const key = text.replace(/\s+/g, '');
   if (!/^[A-Z2-7]+=*$/.test(key)) throw new Error(`The enrolment key is not base32: ${JSON.stringify(text)}`);
   return key;
@@ -186,5 +186,5 @@ export async function enrolmentKeyOn(page: Page): Promise<string> {
 
 /** The page's level-1 heading text. */
 export async function heading(page: Page): Promise<string> {
-  return (await page.getByRole('heading', { level: 1 }).innerText()).trim();
+  return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
 }

@@ -60,7 +60,7 @@ describe.skipIf(chromiumMissing)('in a real browser: the first administrator', (
       await page.getByLabel('6-digit code').fill(totpFor(key).generate({ timestamp: enrolledAt }));
       await page.getByRole('button', { name: 'Turn on second factor' }).click();
       await page.waitForURL(`${origin}/account?notice=second-factor-on`);
-      expect(await page.locator('.usa-alert--success').innerText()).toContain('Your authenticator app is set up.');
+      expect(await page.locator('.usa-alert--success').textContent()).toContain('Your authenticator app is set up.');
 
       // Sign out with the header button.
       await page.locator('header.site-header').getByRole('button', { name: 'Sign out' }).click();

@@ -14,7 +14,7 @@ export function DashboardPage(props: { ctx: PageContext; counts: { staff: number
         <li>
           Outgoing mail goes to{' '}
           {props.counts.mailKind === 'smtp' ? 'the SMTP server in SMTP_URL' : <a href="/admin/mail">the dev mailbox</a>}
-          {props.counts.mailKind === 'smtp' ? '' : ` (${props.counts.mail} messages)`}.
+          {props.counts.mailKind === 'smtp' ? '' : ` (${props.counts.mail} ${props.counts.mail === 1 ? 'message' : 'messages'})`}.
         </li>
         <li>Database: {props.counts.database === 'postgres' ? 'PostgreSQL' : 'SQLite'}.</li>
       </ul>
