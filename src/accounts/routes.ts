@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listMyOrganisations } from '../organisations/find-membership.ts';
 import { requireSignedIn } from '../platform/auth/guards.ts';
 import { mayPostponeSecondFactor } from '../platform/auth/policies.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, validationFieldsOf } from '../platform/errors.ts';
 import type { FeatureRoutes } from '../platform/http/app.ts';
 import { formFields, safeNextPath } from '../platform/http/form.ts';
 import { clearSessionCookie, setSessionCookie } from '../platform/http/session-cookie.ts';
@@ -23,6 +23,7 @@ import { SecondFactorPage, SignInPage } from './views/sign-in-pages.tsx';
 export const SIGN_IN_REQUESTS_PER_IP = 10;
 export const RECOVERY_REQUESTS_PER_IP = 5;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
+const limitPerIp = (max: number) => ({ config: { rateLimit: { max, timeWindow: FIFTEEN_MINUTES } } });
 
 const requestMeta = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 const nextOf = (request: FastifyRequest) => safeNextPath((request.query as Record<string, unknown>).next, '');
@@ -42,7 +43,7 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
     );
   });
 
-  app.post('/login', { config: { rateLimit: { max: SIGN_IN_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } }, async (request, reply) => {
+  app.post('/login', limitPerIp(SIGN_IN_REQUESTS_PER_IP), async (request, reply) => {
     const form = formFields(request);
     const next = nextOf(request);
     const result = await signIn(ctx, { email: form.email ?? '', password: form.password ?? '', ...requestMeta(request) });
@@ -65,31 +66,27 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
     return reply.html(SecondFactorPage({ ctx: await reply.pageContext(), next: nextOf(request) }));
   });
 
-  app.post(
-    '/login/second-factor',
-    { config: { rateLimit: { max: SIGN_IN_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } },
-    async (request, reply) => {
-      const session = request.auth;
-      if (!session?.awaitingSecondFactor) return reply.redirect('/login', 303);
-      const result = await verifySecondFactor(ctx, { session, code: formFields(request).code ?? '', ...requestMeta(request) });
-      if (result.kind === 'locked') {
-        clearSessionCookie(reply, config);
-        throw new AppError('RATE_LIMITED', 'Too many wrong codes. Sign in again in 15 minutes.');
-      }
-      if (result.kind === 'wrong-code') {
-        return reply.html(
-          SecondFactorPage({
-            ctx: await reply.pageContext(),
-            next: nextOf(request),
-            error: 'That code is not correct. Enter the newest code from your app.',
-          }),
-          400,
-        );
-      }
-      setSessionCookie(reply, config, result.sessionToken);
-      return reply.redirect(safeNextPath(nextOf(request) || '/admin'), 303);
-    },
-  );
+  app.post('/login/second-factor', limitPerIp(SIGN_IN_REQUESTS_PER_IP), async (request, reply) => {
+    const session = request.auth;
+    if (!session?.awaitingSecondFactor) return reply.redirect('/login', 303);
+    const result = await verifySecondFactor(ctx, { session, code: formFields(request).code ?? '', ...requestMeta(request) });
+    if (result.kind === 'locked') {
+      clearSessionCookie(reply, config);
+      throw new AppError('RATE_LIMITED', 'Too many wrong codes. Sign in again in 15 minutes.');
+    }
+    if (result.kind === 'wrong-code') {
+      return reply.html(
+        SecondFactorPage({
+          ctx: await reply.pageContext(),
+          next: nextOf(request),
+          error: 'That code is not correct. Enter the newest code from your app.',
+        }),
+        400,
+      );
+    }
+    setSessionCookie(reply, config, result.sessionToken);
+    return reply.redirect(safeNextPath(nextOf(request) || '/admin'), 303);
+  });
 
   app.post('/logout', async (request, reply) => {
     if (request.auth) await signOut(ctx, { session: request.auth, ip: request.ip });
@@ -113,58 +110,50 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
     );
   });
 
-  app.post(
-    '/setup/:token',
-    { config: { rateLimit: { max: SIGN_IN_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } },
-    async (request, reply) => {
-      noStore(reply);
-      const { token } = request.params as { token: string };
-      const form = formFields(request);
-      try {
-        const done = await completeSetup(ctx, {
+  app.post('/setup/:token', limitPerIp(SIGN_IN_REQUESTS_PER_IP), async (request, reply) => {
+    noStore(reply);
+    const { token } = request.params as { token: string };
+    const form = formFields(request);
+    try {
+      const done = await completeSetup(ctx, {
+        token,
+        email: form.email,
+        displayName: form.displayName ?? '',
+        password: form.password ?? '',
+        ...requestMeta(request),
+      });
+      setSessionCookie(reply, config, done.sessionToken);
+      return reply.redirect('/account/second-factor', 303);
+    } catch (error) {
+      const fields = validationFieldsOf(error);
+      const link = await describeSetupLink(ctx, token);
+      return reply.html(
+        SetupPage({
+          ctx: await reply.pageContext(),
           token,
-          email: form.email,
-          displayName: form.displayName ?? '',
-          password: form.password ?? '',
-          ...requestMeta(request),
-        });
-        setSessionCookie(reply, config, done.sessionToken);
-        return reply.redirect('/account/second-factor', 303);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'VALIDATION') throw error;
-        const link = await describeSetupLink(ctx, token);
-        return reply.html(
-          SetupPage({
-            ctx: await reply.pageContext(),
-            token,
-            role: link.role,
-            email: link.email,
-            values: { email: form.email, displayName: form.displayName },
-            errors: error.fields,
-          }),
-          400,
-        );
-      }
-    },
-  );
+          role: link.role,
+          email: link.email,
+          values: { email: form.email, displayName: form.displayName },
+          errors: fields,
+        }),
+        400,
+      );
+    }
+  });
 
   app.get('/account/recover', async (_request, reply) => reply.html(RecoveryRequestPage({ ctx: await reply.pageContext(), sent: false })));
 
-  app.post(
-    '/account/recover',
-    { config: { rateLimit: { max: RECOVERY_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } },
-    async (request, reply) => {
-      const email = (formFields(request).email ?? '').trim();
-      if (!email.includes('@')) {
-        return reply.html(
-          RecoveryRequestPage({ ctx: await reply.pageContext(), sent: false, error: 'Enter an e-mail address like name@example.gov.' }),
-          400,
-        );
-      }
-      await requestRecovery(ctx, { email, ip: request.ip });
-      return reply.html(RecoveryRequestPage({ ctx: await reply.pageContext(), sent: true }));
-    },
-  );
+  app.post('/account/recover', limitPerIp(RECOVERY_REQUESTS_PER_IP), async (request, reply) => {
+    const email = (formFields(request).email ?? '').trim();
+    if (!email.includes('@')) {
+      return reply.html(
+        RecoveryRequestPage({ ctx: await reply.pageContext(), sent: false, error: 'Enter an e-mail address like name@example.gov.' }),
+        400,
+      );
+    }
+    await requestRecovery(ctx, { email, ip: request.ip });
+    return reply.html(RecoveryRequestPage({ ctx: await reply.pageContext(), sent: true }));
+  });
 
   app.get('/account/recover/:token', async (request, reply) => {
     noStore(reply);
@@ -174,22 +163,18 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
     return reply.html(ResetPasswordPage({ ctx: await reply.pageContext(), token }));
   });
 
-  app.post(
-    '/account/recover/:token',
-    { config: { rateLimit: { max: RECOVERY_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } },
-    async (request, reply) => {
-      noStore(reply);
-      const { token } = request.params as { token: string };
-      try {
-        await resetPassword(ctx, { token, newPassword: formFields(request).newPassword ?? '', ip: request.ip });
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'VALIDATION') throw error;
-        return reply.html(ResetPasswordPage({ ctx: await reply.pageContext(), token, error: error.fields.newPassword }), 400);
-      }
-      clearSessionCookie(reply, config);
-      return reply.html(SignInPage({ ctx: await reply.pageContext(), notice: 'Your password has been changed. Sign in with it now.' }));
-    },
-  );
+  app.post('/account/recover/:token', limitPerIp(RECOVERY_REQUESTS_PER_IP), async (request, reply) => {
+    noStore(reply);
+    const { token } = request.params as { token: string };
+    try {
+      await resetPassword(ctx, { token, newPassword: formFields(request).newPassword ?? '', ip: request.ip });
+    } catch (error) {
+      const fields = validationFieldsOf(error);
+      return reply.html(ResetPasswordPage({ ctx: await reply.pageContext(), token, error: fields.newPassword }), 400);
+    }
+    clearSessionCookie(reply, config);
+    return reply.html(SignInPage({ ctx: await reply.pageContext(), notice: 'Your password has been changed. Sign in with it now.' }));
+  });
 
   app.get('/account', { preHandler: requireSignedIn() }, async (request, reply) => {
     const notice = (request.query as Record<string, string>).notice;
@@ -208,8 +193,8 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
         ip: request.ip,
       });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'VALIDATION') throw error;
-      return reply.html(await renderAccount(request, reply, { errors: error.fields }), 400);
+      const fields = validationFieldsOf(error);
+      return reply.html(await renderAccount(request, reply, { errors: fields }), 400);
     }
     return reply.redirect('/account?notice=password-changed', 303);
   });
@@ -221,37 +206,33 @@ export const accountRoutes: FeatureRoutes = async (app, ctx) => {
     return reply.html(EnrolSecondFactorPage({ ctx: pageCtx, enrolment, postponable: mayPostponeSecondFactor(config, request.auth!) }));
   });
 
-  app.post(
-    '/account/second-factor',
-    { preHandler: requireSignedIn(), config: { rateLimit: { max: SIGN_IN_REQUESTS_PER_IP, timeWindow: FIFTEEN_MINUTES } } },
-    async (request, reply) => {
-      const session = request.auth!;
-      const form = formFields(request);
-      try {
-        const { sessionToken } = await confirmTotpEnrolment(ctx, {
-          session,
-          sealedSecret: form.enrolment ?? '',
-          code: form.code ?? '',
-          ...requestMeta(request),
-        });
-        setSessionCookie(reply, config, sessionToken);
-        return reply.redirect('/account?notice=second-factor-on', 303);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'VALIDATION') throw error;
-        const pageCtx = await reply.pageContext();
-        const enrolment = await startTotpEnrolment(ctx, { email: session.user.email, siteName: pageCtx.settings.siteName });
-        return reply.html(
-          EnrolSecondFactorPage({
-            ctx: pageCtx,
-            enrolment,
-            error: error.fields.code,
-            postponable: mayPostponeSecondFactor(config, session),
-          }),
-          400,
-        );
-      }
-    },
-  );
+  app.post('/account/second-factor', { preHandler: requireSignedIn(), ...limitPerIp(SIGN_IN_REQUESTS_PER_IP) }, async (request, reply) => {
+    const session = request.auth!;
+    const form = formFields(request);
+    try {
+      const { sessionToken } = await confirmTotpEnrolment(ctx, {
+        session,
+        sealedSecret: form.enrolment ?? '',
+        code: form.code ?? '',
+        ...requestMeta(request),
+      });
+      setSessionCookie(reply, config, sessionToken);
+      return reply.redirect('/account?notice=second-factor-on', 303);
+    } catch (error) {
+      const fields = validationFieldsOf(error);
+      const pageCtx = await reply.pageContext();
+      const enrolment = await startTotpEnrolment(ctx, { email: session.user.email, siteName: pageCtx.settings.siteName });
+      return reply.html(
+        EnrolSecondFactorPage({
+          ctx: pageCtx,
+          enrolment,
+          error: fields.code,
+          postponable: mayPostponeSecondFactor(config, session),
+        }),
+        400,
+      );
+    }
+  });
 
   async function renderAccount(
     request: FastifyRequest,

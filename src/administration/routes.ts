@@ -4,7 +4,7 @@ import { emailSchema } from '../accounts/email-address.ts';
 import { issueSetupLink } from '../accounts/issue-setup-link.ts';
 import { listAuditEntries } from '../platform/audit/audit-log.ts';
 import { requireAbility } from '../platform/auth/guards.ts';
-import { AppError, notFound } from '../platform/errors.ts';
+import { AppError, notFound, validationFieldsOf } from '../platform/errors.ts';
 import type { FeatureRoutes } from '../platform/http/app.ts';
 import { formFields } from '../platform/http/form.ts';
 import { countDevMail, getDevMail, listDevMail, parseDevMail } from '../platform/mail/dev-mailbox.ts';
@@ -108,9 +108,9 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
     try {
       await updateSiteSettings(ctx, { form, actor: actorOf(request), ip: request.ip });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'VALIDATION') throw error;
+      const fields = validationFieldsOf(error);
       const values = { ...(await getSiteSettings(ctx.db)), ...form, showOfficialBanner: form.showOfficialBanner === 'on' };
-      return reply.html(SettingsPage({ ctx: await reply.pageContext(), values, errors: error.fields }), 400);
+      return reply.html(SettingsPage({ ctx: await reply.pageContext(), values, errors: fields }), 400);
     }
     return reply.redirect('/admin/settings?saved=1', 303);
   });

@@ -39,3 +39,12 @@ export const notFound = (what = 'The page you asked for') => new AppError('NOT_F
 
 export const validation = (fields: Record<string, string>, message = 'Please correct the errors below.') =>
   new AppError('VALIDATION', message, fields);
+
+/**
+ * For a route that re-renders its form on bad input: the per-field messages of a VALIDATION
+ * error. Any other error is rethrown to the error handler.
+ */
+export function validationFieldsOf(error: unknown): Record<string, string> {
+  if (error instanceof AppError && error.code === 'VALIDATION') return error.fields;
+  throw error;
+}

@@ -1,5 +1,5 @@
 import { Alert } from '../../platform/views/components/alert.tsx';
-import { Checkbox, ErrorSummary, PostForm, TextField } from '../../platform/views/components/forms.tsx';
+import { Checkbox, ErrorSummary, PostForm, TextField, TotpCodeField } from '../../platform/views/components/forms.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import type { TotpEnrolment } from '../enrol-second-factor.ts';
@@ -128,15 +128,7 @@ export function EnrolSecondFactorPage(props: {
           <ErrorSummary fields={props.error ? { code: props.error } : {}} />
           <PostForm action="/account/second-factor" csrfToken={props.ctx.csrfToken} label="Confirm authenticator">
             <input type="hidden" name="enrolment" value={props.enrolment.sealedSecret} />
-            <TextField
-              name="code"
-              label="6-digit code"
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              maxLength={8}
-              error={props.error}
-              spellcheck={false}
-            />
+            <TotpCodeField error={props.error} />
             <button type="submit" class="usa-button margin-top-3">
               Turn on second factor
             </button>

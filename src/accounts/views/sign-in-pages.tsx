@@ -1,5 +1,5 @@
 import { Alert } from '../../platform/views/components/alert.tsx';
-import { ErrorSummary, PostForm, TextField } from '../../platform/views/components/forms.tsx';
+import { ErrorSummary, PostForm, TextField, TotpCodeField } from '../../platform/views/components/forms.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 
@@ -44,15 +44,7 @@ export function SecondFactorPage(props: { ctx: PageContext; error?: string; next
           <p>Open your authenticator app and enter the 6-digit code it shows for this site.</p>
           <ErrorSummary fields={props.error ? { code: props.error } : {}} />
           <PostForm action={action} csrfToken={props.ctx.csrfToken} label="Second factor">
-            <TextField
-              name="code"
-              label="6-digit code"
-              inputMode="numeric"
-              autocomplete="one-time-code"
-              maxLength={8}
-              error={props.error}
-              spellcheck={false}
-            />
+            <TotpCodeField error={props.error} />
             <button type="submit" class="usa-button margin-top-3">
               Verify
             </button>

@@ -5,6 +5,45 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+interface FrameProps {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  optional?: boolean;
+  /** Renders the control, given the ids to put in its aria-describedby. */
+  children: (describedBy: string | undefined) => ComponentChildren;
+}
+
+/**
+ * The USWDS form-group around one control: label, hint and error, with the hint and error ids
+ * joined into the control's aria-describedby and the error announced with a screen-reader prefix.
+ */
+function FieldFrame(props: FrameProps) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
+      <label class={props.error ? 'usa-label usa-label--error' : 'usa-label'} for={props.id}>
+        {props.label}
+        {props.optional ? <span class="text-base"> (optional)</span> : null}
+      </label>
+      {props.hint ? (
+        <div class="usa-hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+      {props.error ? (
+        <span class="usa-error-message" id={errorId} role="alert">
+          <span class="usa-sr-only">Error:</span> {props.error}
+        </span>
+      ) : null}
+      {props.children(describedBy)}
+    </div>
+  );
+}
+
 interface FieldProps {
   name: string;
   label: string;
@@ -19,46 +58,43 @@ interface FieldProps {
   spellcheck?: boolean;
 }
 
-/**
- * A USWDS text input whose hint and error are tied to it through aria-describedby, and whose
- * error is announced with a screen-reader prefix.
- */
+/** A USWDS text input with its label, hint and error. */
 export function TextField(props: FieldProps) {
   const id = `field-${props.name}`;
-  const hintId = props.hint ? `${id}-hint` : undefined;
-  const errorId = props.error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={props.error ? 'usa-label usa-label--error' : 'usa-label'} for={id}>
-        {props.label}
-        {props.required === false ? <span class="text-base"> (optional)</span> : null}
-      </label>
-      {props.hint ? (
-        <div class="usa-hint" id={hintId}>
-          {props.hint}
-        </div>
-      ) : null}
-      {props.error ? (
-        <span class="usa-error-message" id={errorId} role="alert">
-          <span class="usa-sr-only">Error:</span> {props.error}
-        </span>
-      ) : null}
-      <input
-        class={props.error ? 'usa-input usa-input--error' : 'usa-input'}
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value}
-        autocomplete={props.autocomplete}
-        required={props.required !== false}
-        inputMode={props.inputMode}
-        maxLength={props.maxLength}
-        spellcheck={props.spellcheck}
-        aria-describedby={describedBy}
-        aria-invalid={props.error ? 'true' : undefined}
-      />
-    </div>
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error} optional={props.required === false}>
+      {(describedBy) => (
+        <input
+          class={props.error ? 'usa-input usa-input--error' : 'usa-input'}
+          id={id}
+          name={props.name}
+          type={props.type ?? 'text'}
+          value={props.value}
+          autocomplete={props.autocomplete}
+          required={props.required !== false}
+          inputMode={props.inputMode}
+          maxLength={props.maxLength}
+          spellcheck={props.spellcheck}
+          aria-describedby={describedBy}
+          aria-invalid={props.error ? 'true' : undefined}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** The 6-digit authenticator code field, the same on the sign-in and enrolment pages. */
+export function TotpCodeField({ error }: { error?: string | undefined }) {
+  return (
+    <TextField
+      name="code"
+      label="6-digit code"
+      inputMode="numeric"
+      autocomplete="one-time-code"
+      maxLength={8}
+      error={error}
+      spellcheck={false}
+    />
   );
 }
 
@@ -71,34 +107,21 @@ interface SelectProps {
   hint?: string;
 }
 
-/** A USWDS select with the same hint and error wiring as TextField. */
+/** A USWDS select with its label, hint and error. */
 export function SelectField(props: SelectProps) {
   const id = `field-${props.name}`;
-  const hintId = props.hint ? `${id}-hint` : undefined;
-  const errorId = props.error ? `${id}-error` : undefined;
   return (
-    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class="usa-label" for={id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <div class="usa-hint" id={hintId}>
-          {props.hint}
-        </div>
-      ) : null}
-      {props.error ? (
-        <span class="usa-error-message" id={errorId} role="alert">
-          <span class="usa-sr-only">Error:</span> {props.error}
-        </span>
-      ) : null}
-      <select class="usa-select" id={id} name={props.name} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error}>
+      {(describedBy) => (
+        <select class="usa-select" id={id} name={props.name} aria-describedby={describedBy}>
+          {props.options.map((o) => (
+            <option value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
 
