@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { createStaff, createTestApp } from '../test/support/app.ts';
 import { describeEachDatabase } from '../test/support/databases.ts';
-import { createJobRunner } from './jobs.ts';
 import { issueAuthToken } from './accounts/auth-tokens.ts';
+import { createJobRunner } from './jobs.ts';
 import { createSession, SESSION_ABSOLUTE_MS } from './platform/auth/sessions.ts';
 import { FixedClock } from './platform/clock.ts';
 import { hitRateLimit } from './platform/http/rate-limit.ts';

@@ -2,6 +2,7 @@ import { iso } from './platform/clock.ts';
 import type { AppContext } from './platform/context.ts';
 import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
 import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
+import { editorialJobHandlers } from './publishing/editorial/jobs.ts';
 
 /** Recurring jobs every installation runs. Features add theirs here. */
 const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: 'UTC' }];
@@ -9,6 +10,7 @@ const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: '
 /** Handlers by job name. */
 function handlers(ctx: AppContext): Record<string, JobHandler> {
   return {
+    ...editorialJobHandlers(ctx),
     // Expired sessions, spent or expired links and finished rate-limit windows: nothing to keep.
     'platform.cleanup': async () => {
       const now = iso(ctx.clock.now());

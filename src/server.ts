@@ -9,10 +9,20 @@ import { type DatabaseHandle, openDatabase, sqliteFileIn } from './platform/db/d
 import { buildApp, type FeatureRoutes } from './platform/http/app.ts';
 import { createLogger } from './platform/log.ts';
 import { createMailer } from './platform/mail/mailer.ts';
+import { contactRoutes } from './publishing/contact/routes.ts';
+import { editorialRoutes } from './publishing/editorial/routes.ts';
 import { publishingRoutes } from './publishing/routes.ts';
+import { searchRoutes } from './publishing/search/routes.ts';
 
 /** Every feature's routes, in registration order. */
-export const features: FeatureRoutes[] = [publishingRoutes, accountRoutes, administrationRoutes];
+export const features: FeatureRoutes[] = [
+  publishingRoutes,
+  searchRoutes,
+  contactRoutes,
+  editorialRoutes,
+  accountRoutes,
+  administrationRoutes,
+];
 
 export interface Runtime {
   ctx: AppContext;

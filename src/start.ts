@@ -2,6 +2,7 @@ import { issueFirstAdminLink } from './accounts/issue-setup-link.ts';
 import type { AppContext } from './platform/context.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { seedSiteSettings } from './platform/settings/site-settings.ts';
+import { rebuildSearchIndex } from './publishing/search/index-entry.ts';
 import { seedDemoContent } from './publishing/seed-demo-content.ts';
 
 /**
@@ -29,6 +30,7 @@ export async function seedInstallation(ctx: AppContext) {
   const settings = await seedSiteSettings(ctx.db, ctx.clock);
   const content = await seedDemoContent(ctx);
   if (settings || content.issues + content.articles + content.events > 0) {
+    await rebuildSearchIndex(ctx);
     ctx.log.info({ settings, ...content }, 'demo content seeded');
   }
   return { settings, ...content };

@@ -110,6 +110,8 @@ describeEachDatabase('first administrator and staff management', ({ handle }) =>
       cityStateZip: 'Springfield, ST 00000',
       agencyWebsite: 'www.example.gov',
       transactionalFrom: 'Dispatch <no-reply@example.gov>',
+      firstVolumeYear: '2008',
+      opinionDisclaimer: 'Views are the authors’ own.',
     };
     const bad = await browser.submit('/admin/settings', '/admin/settings', { ...form, editorialBoardEmail: 'nope', siteName: '' });
     expect(bad.statusCode).toBe(400);

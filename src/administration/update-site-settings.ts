@@ -6,6 +6,7 @@ const fieldMessages: Partial<Record<keyof SiteSettings, string>> = {
   siteName: 'Enter the site name (at most 120 characters).',
   editorialBoardEmail: 'Enter the editorial board’s e-mail address, like name@example.gov.',
   responseCenterEmail: 'Enter the Response Center’s e-mail address, like name@example.gov.',
+  firstVolumeYear: 'Enter a year such as 2008.',
   transactionalFrom: 'Enter a sender like: Community Policing Dispatch <no-reply@example.gov>.',
 };
 

@@ -7,10 +7,22 @@ import type { AppContext } from '../platform/context.ts';
 
 const contentDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content/demo');
 
+const link = z.object({ title: z.string(), url: z.url() });
 const demoSchema = z.object({
+  topics: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), description: z.string() })),
   issue: z.object({ id: z.string(), volume: z.number().int(), number: z.number().int(), month: z.string(), publishedAt: z.string() }),
   articles: z.array(
-    z.object({ id: z.string(), slug: z.string(), title: z.string(), summary: z.string(), bodyFile: z.string(), publishedAt: z.string() }),
+    z.object({
+      id: z.string(),
+      slug: z.string(),
+      title: z.string(),
+      summary: z.string(),
+      bodyFile: z.string(),
+      authors: z.string(),
+      topics: z.array(z.string()),
+      additionalResources: z.array(link),
+      publishedAt: z.string(),
+    }),
   ),
   events: z.array(
     z.object({
@@ -25,6 +37,18 @@ const demoSchema = z.object({
       hashtag: z.string(),
       hosts: z.array(z.object({ handle: z.string(), name: z.string(), url: z.url() })),
       description: z.string(),
+      topics: z.array(z.string()),
+    }),
+  ),
+  resources: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      url: z.url(),
+      publisher: z.string(),
+      kind: z.enum(['publication', 'toolkit', 'video', 'webinar', 'website', 'other']),
+      description: z.string(),
+      topics: z.array(z.string()),
     }),
   ),
 });
@@ -36,17 +60,27 @@ export interface SeedReport {
 }
 
 /**
- * Loads the demo issue shipped in content/demo (January 2024, Volume 17, Issue 1). Each row is
- * inserted only if absent, so running it again changes nothing, and edits made later in the admin
- * UI are never overwritten.
+ * Loads the demo issue shipped in content/demo (January 2024, Volume 17, Issue 1) with its topics,
+ * event and resources. Each row is inserted only if absent, so running it again changes nothing,
+ * and edits made later in the admin UI are never overwritten.
  */
 export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<SeedReport> {
   const demo = demoSchema.parse(JSON.parse(await fs.readFile(path.join(contentDir, 'issue-2024-01.json'), 'utf8')));
+  const bodies = await Promise.all(demo.articles.map((a) => fs.readFile(path.join(contentDir, a.bodyFile), 'utf8')));
   const now = iso(ctx.clock.now());
   const report: SeedReport = { issues: 0, articles: 0, events: 0 };
   const inserted = (r: { numInsertedOrUpdatedRows?: bigint }) => Number(r.numInsertedOrUpdatedRows ?? 0);
+  const topicId = new Map(demo.topics.map((t) => [t.slug, t.id]));
+  const topicIds = (slugs: string[]) => slugs.map((s) => topicId.get(s)).filter((id): id is string => id !== undefined);
 
   await ctx.db.transaction().execute(async (trx) => {
+    for (const topic of demo.topics) {
+      await trx
+        .insertInto('publishing_topics')
+        .values({ ...topic, created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
     const { issue } = demo;
     report.issues += inserted(
       await trx
@@ -65,8 +99,7 @@ export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Pr
         .executeTakeFirst(),
     );
     for (const [position, article] of demo.articles.entries()) {
-      const body = await fs.readFile(path.join(contentDir, article.bodyFile), 'utf8');
-      report.articles += inserted(
+      const added = inserted(
         await trx
           .insertInto('publishing_articles')
           .values({
@@ -76,18 +109,29 @@ export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Pr
             slug: article.slug,
             title: article.title,
             summary: article.summary,
-            body_markdown: body,
+            body_markdown: bodies[position] ?? '',
+            authors: article.authors,
+            additional_resources: JSON.stringify(article.additionalResources),
             status: 'published',
+            scheduled_for: null,
             published_at: article.publishedAt,
+            image_upload_id: null,
+            image_alt: null,
             created_at: now,
             updated_at: now,
           })
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst(),
       );
+      report.articles += added;
+      if (added) {
+        for (const topic of topicIds(article.topics)) {
+          await trx.insertInto('publishing_article_topics').values({ article_id: article.id, topic_id: topic }).execute();
+        }
+      }
     }
     for (const event of demo.events) {
-      report.events += inserted(
+      const added = inserted(
         await trx
           .insertInto('publishing_events')
           .values({
@@ -101,7 +145,11 @@ export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Pr
             duration_minutes: event.durationMinutes,
             hashtag: event.hashtag,
             hosts: JSON.stringify(event.hosts),
+            join_url: null,
+            location: null,
             description: event.description,
+            recap_markdown: null,
+            recording_url: null,
             status: 'published',
             created_at: now,
             updated_at: now,
@@ -109,6 +157,27 @@ export async function seedDemoContent(ctx: Pick<AppContext, 'db' | 'clock'>): Pr
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst(),
       );
+      report.events += added;
+      if (added) {
+        for (const topic of topicIds(event.topics)) {
+          await trx.insertInto('publishing_event_topics').values({ event_id: event.id, topic_id: topic }).execute();
+        }
+      }
+    }
+    for (const resource of demo.resources) {
+      const { topics, ...row } = resource;
+      const added = inserted(
+        await trx
+          .insertInto('publishing_resources')
+          .values({ ...row, status: 'published', created_at: now, updated_at: now })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst(),
+      );
+      if (added) {
+        for (const topic of topicIds(topics)) {
+          await trx.insertInto('publishing_resource_topics').values({ resource_id: resource.id, topic_id: topic }).execute();
+        }
+      }
     }
   });
   return report;

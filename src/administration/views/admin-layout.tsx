@@ -4,6 +4,12 @@ import type { PageContext } from '../../platform/views/page-context.ts';
 
 const sections = [
   { href: '/admin', label: 'Overview' },
+  { href: '/admin/issues', label: 'Issues' },
+  { href: '/admin/articles', label: 'Articles' },
+  { href: '/admin/events', label: 'Events' },
+  { href: '/admin/resources', label: 'Resources' },
+  { href: '/admin/topics', label: 'Topics' },
+  { href: '/admin/contact', label: 'Contact inbox' },
   { href: '/admin/users', label: 'Staff' },
   { href: '/admin/settings', label: 'Site settings' },
   { href: '/admin/mail', label: 'Dev mailbox' },

@@ -1,6 +1,6 @@
 import type { SiteSettings } from '../../platform/settings/site-settings.ts';
 import { Alert } from '../../platform/views/components/alert.tsx';
-import { Checkbox, ErrorSummary, PostForm, TextField } from '../../platform/views/components/forms.tsx';
+import { Checkbox, ErrorSummary, PostForm, TextAreaField, TextField } from '../../platform/views/components/forms.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { AdminLayout } from './admin-layout.tsx';
 
@@ -26,6 +26,26 @@ export function SettingsPage(props: { ctx: PageContext; values: SiteSettings; er
             name="showOfficialBanner"
             label="Show the “official website of the United States government” banner"
             checked={v.showOfficialBanner}
+          />
+        </fieldset>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend usa-legend--large">The publication</legend>
+          <TextField
+            name="firstVolumeYear"
+            label="Year of Volume 1"
+            type="number"
+            inputMode="numeric"
+            hint="New issues take their volume from this: 2008 makes 2024 Volume 17."
+            value={String(v.firstVolumeYear)}
+            error={e.firstVolumeYear}
+          />
+          <TextAreaField
+            name="opinionDisclaimer"
+            label="Opinion disclaimer"
+            hint="Printed under articles that show it."
+            value={v.opinionDisclaimer}
+            error={e.opinionDisclaimer}
+            required={false}
           />
         </fieldset>
         <fieldset class="usa-fieldset">

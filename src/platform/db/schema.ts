@@ -120,6 +120,19 @@ export interface JobSchedulesTable {
   updated_at: string;
 }
 
+export type ArticleStatus = 'draft' | 'in_review' | 'scheduled' | 'published';
+export type EventKind = 'x_chat' | 'webinar' | 'in_person';
+export type ResourceKind = 'publication' | 'toolkit' | 'video' | 'webinar' | 'website' | 'other';
+export type ContactStatus = 'new' | 'answered' | 'archived';
+
+export interface PublishingTopicsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  created_at: string;
+}
+
 export interface PublishingIssuesTable {
   id: string;
   volume: number;
@@ -139,10 +152,31 @@ export interface PublishingArticlesTable {
   title: string;
   summary: string;
   body_markdown: string;
-  status: 'draft' | 'published';
+  authors: Generated<string>;
+  image_upload_id: string | null;
+  image_alt: string | null;
+  additional_resources: Generated<string>;
+  show_disclaimer: Generated<number>;
+  status: ArticleStatus;
+  scheduled_for: string | null;
   published_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface PublishingArticleRevisionsTable {
+  id: Generated<number>;
+  article_id: string;
+  created_at: string;
+  author_user_id: string | null;
+  author: string;
+  change: string;
+  snapshot: string;
+}
+
+export interface PublishingArticleTopicsTable {
+  article_id: string;
+  topic_id: string;
 }
 
 export interface PublishingEventsTable {
@@ -150,15 +184,62 @@ export interface PublishingEventsTable {
   article_id: string | null;
   slug: string;
   title: string;
-  kind: 'x_chat' | 'webinar' | 'in_person';
+  kind: EventKind;
   starts_at: string;
   time_zone: string;
   duration_minutes: number;
   hashtag: string | null;
   hosts: Generated<string>;
+  join_url: string | null;
+  location: string | null;
   description: string;
+  recap_markdown: string | null;
+  recording_url: string | null;
   status: 'draft' | 'published';
   created_at: string;
+  updated_at: string;
+}
+
+export interface PublishingEventTopicsTable {
+  event_id: string;
+  topic_id: string;
+}
+
+export interface PublishingResourcesTable {
+  id: string;
+  title: string;
+  url: string;
+  publisher: Generated<string>;
+  kind: ResourceKind;
+  description: Generated<string>;
+  status: 'draft' | 'published';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PublishingResourceTopicsTable {
+  resource_id: string;
+  topic_id: string;
+}
+
+export interface PublishingUploadsTable {
+  id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  original_name: string;
+  uploaded_by: string | null;
+  created_at: string;
+}
+
+export interface PublishingContactMessagesTable {
+  id: Generated<number>;
+  created_at: string;
+  name: Generated<string>;
+  email: string;
+  subject: string;
+  message: string;
+  status: ContactStatus;
   updated_at: string;
 }
 
@@ -174,9 +255,17 @@ export interface Database {
   dev_mail: DevMailTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  publishing_topics: PublishingTopicsTable;
   publishing_issues: PublishingIssuesTable;
   publishing_articles: PublishingArticlesTable;
+  publishing_article_revisions: PublishingArticleRevisionsTable;
+  publishing_article_topics: PublishingArticleTopicsTable;
   publishing_events: PublishingEventsTable;
+  publishing_event_topics: PublishingEventTopicsTable;
+  publishing_resources: PublishingResourcesTable;
+  publishing_resource_topics: PublishingResourceTopicsTable;
+  publishing_uploads: PublishingUploadsTable;
+  publishing_contact_messages: PublishingContactMessagesTable;
 }
 
 export type NewUser = Insertable<UsersTable>;

@@ -19,6 +19,10 @@ export const siteSettingsSchema = z.object({
   streetAddress: z.string().trim().max(200),
   cityStateZip: z.string().trim().max(200),
   agencyWebsite: z.string().trim().max(200),
+  /** The calendar year of Volume 1: an issue's volume is its year minus this, plus one. */
+  firstVolumeYear: z.coerce.number().int().min(1900).max(2200),
+  /** Printed under articles whose authors write in their own name. */
+  opinionDisclaimer: z.string().trim().max(1000),
   /** Sender of account and subscription mail (not bulletins), e.g. "Dispatch <no-reply@example.gov>". */
   transactionalFrom: z
     .string()
@@ -42,6 +46,9 @@ export const defaultSiteSettings: SiteSettings = {
   streetAddress: '145 N Street, N.E.',
   cityStateZip: 'Washington, DC 20530',
   agencyWebsite: 'www.cops.usdoj.gov',
+  firstVolumeYear: 2008,
+  opinionDisclaimer:
+    'The opinions contained herein are those of the author(s) and do not necessarily represent the official position or policies of the U.S. Department of Justice. References to specific individuals, agencies, companies, products, or services should not be considered an endorsement by the author(s) or the U.S. Department of Justice.',
   transactionalFrom: 'Community Policing Dispatch <no-reply@dispatch.localhost>',
 };
 

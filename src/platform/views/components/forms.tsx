@@ -83,6 +83,36 @@ export function TextField(props: FieldProps) {
   );
 }
 
+/** A USWDS textarea with its label, hint and error. */
+export function TextAreaField(props: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  hint?: string;
+  error?: string | undefined;
+  rows?: number;
+  required?: boolean;
+}) {
+  const id = `field-${props.name}`;
+  return (
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error} optional={props.required === false}>
+      {(describedBy) => (
+        <textarea
+          class={props.error ? 'usa-textarea usa-input--error' : 'usa-textarea'}
+          id={id}
+          name={props.name}
+          rows={props.rows ?? 5}
+          required={props.required !== false}
+          aria-describedby={describedBy}
+          aria-invalid={props.error ? 'true' : undefined}
+        >
+          {props.value ?? ''}
+        </textarea>
+      )}
+    </FieldFrame>
+  );
+}
+
 /** The 6-digit authenticator code field, the same on the sign-in and enrolment pages. */
 export function TotpCodeField({ error }: { error?: string | undefined }) {
   return (
