@@ -28,7 +28,7 @@ export async function createTestDatabase(engine: Engine): Promise<DatabaseHandle
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const handle = openDatabase({ databaseUrl: postgresUrl, pgSchema: schema, pgPoolSize: 4 });
-  await migrateToLatest(handle.db);
+  await migrateWithRetry(handle);
   return {
     ...handle,
     async drop() {
@@ -39,6 +39,24 @@ export async function createTestDatabase(engine: Engine): Promise<DatabaseHandle
       await c.end();
     },
   };
+}
+
+// Kysely's migrator introspects every schema of the database; when another test file drops its
+// schema at that moment the introspection fails (undefined schema / column). Only tests share a
+// database this way, so they retry.
+const RACING_SCHEMA_ERRORS = new Set(['3F000', '42703', '42P01']);
+
+async function migrateWithRetry(handle: DatabaseHandle, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle.db);
+      return;
+    } catch (error) {
+      const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
+      if (attempt >= attempts || !code || !RACING_SCHEMA_ERRORS.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 export const engines: Engine[] = ['sqlite', 'postgres'];

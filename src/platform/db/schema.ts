@@ -243,6 +243,11 @@ export interface PublishingContactMessagesTable {
   updated_at: string;
 }
 
+export interface ContentVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -255,6 +260,7 @@ export interface Database {
   dev_mail: DevMailTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  content_version: ContentVersionTable;
   publishing_topics: PublishingTopicsTable;
   publishing_issues: PublishingIssuesTable;
   publishing_articles: PublishingArticlesTable;

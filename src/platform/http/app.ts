@@ -11,6 +11,7 @@ import type { AppContext } from '../context.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerPageCache } from './page-cache.ts';
 import { DatabaseRateLimitStore } from './rate-limit.ts';
 import { registerRendering } from './render.ts';
 import { registerSecurity } from './security.ts';
@@ -33,7 +34,7 @@ export async function buildApp(ctx: AppContext, features: FeatureRoutes[]): Prom
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Form fields arrive as strings; we validate them with zod, not Fastify's JSON schema.
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
   await app.register(formbody, { bodyLimit: 256 * 1024 });
@@ -43,6 +44,7 @@ export async function buildApp(ctx: AppContext, features: FeatureRoutes[]): Prom
   registerRendering(app, ctx);
   await registerSecurity(app, ctx.config);
   registerErrorHandling(app);
+  registerPageCache(app, ctx);
 
   await app.register(rateLimit, {
     global: false,

@@ -62,6 +62,13 @@ function OfficialBanner() {
   );
 }
 
+const publicSections = [
+  { href: '/issues', label: 'Archive' },
+  { href: '/events', label: 'Events' },
+  { href: '/resources', label: 'Resources' },
+  { href: '/search', label: 'Search' },
+];
+
 function SiteHeader({ ctx }: { ctx: PageContext }) {
   const { viewer } = ctx;
   return (
@@ -80,6 +87,13 @@ function SiteHeader({ ctx }: { ctx: PageContext }) {
                 Current issue
               </a>
             </li>
+            {publicSections.map((section) => (
+              <li>
+                <a href={section.href} aria-current={ctx.path.startsWith(section.href) ? 'page' : undefined}>
+                  {section.label}
+                </a>
+              </li>
+            ))}
             {viewer?.staffRole ? (
               <li>
                 <a href="/admin" aria-current={ctx.path.startsWith('/admin') ? 'page' : undefined}>
@@ -124,7 +138,8 @@ function SiteFooter({ ctx }: { ctx: PageContext }) {
               </h2>
               <p>
                 To provide feedback on the {s.siteName}, e-mail the editorial board at{' '}
-                <a href={`mailto:${s.editorialBoardEmail}`}>{s.editorialBoardEmail}</a>.
+                <a href={`mailto:${s.editorialBoardEmail}`}>{s.editorialBoardEmail}</a> or use the{' '}
+                <a href="/contact">contact form</a>.
               </p>
               <p>
                 For details on the office’s programs, publications and resources, contact the Response Center at{' '}
@@ -167,6 +182,9 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <link rel="stylesheet" href="/assets/uswds/css/uswds.min.css" />
         <link rel="stylesheet" href="/assets/app.css" />
         <link rel="icon" href="/assets/uswds/img/favicons/favicon.ico" />
+        <link rel="alternate" type="application/rss+xml" title={`${ctx.settings.siteName} (RSS)`} href="/feed.xml" />
+        <link rel="alternate" type="application/atom+xml" title={`${ctx.settings.siteName} (Atom)`} href="/atom.xml" />
+        <link rel="alternate" type="application/feed+json" title={`${ctx.settings.siteName} (JSON Feed)`} href="/feed.json" />
         <script nonce={ctx.nonce} src="/assets/uswds/js/uswds-init.min.js" />
       </head>
       <body>

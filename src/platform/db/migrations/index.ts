@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as createPlatformTables from './202611281800_create_platform_tables.ts';
 import * as createPublishingTables from './202611281810_create_publishing_tables.ts';
 import * as createSearchIndex from './202611281820_create_search_index.ts';
+import * as createContentVersion from './202611281830_create_content_version.ts';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the set ships with the code and
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '202611281800_create_platform_tables': createPlatformTables,
   '202611281810_create_publishing_tables': createPublishingTables,
   '202611281820_create_search_index': createSearchIndex,
+  '202611281830_create_content_version': createContentVersion,
 };

@@ -1,7 +1,8 @@
 /** Previous / next links for a paged list (USWDS pagination, reduced to what works without JS). */
-export function Pagination(props: { basePath: string; page: number; pageCount: number; label: string }) {
+export function Pagination(props: { basePath: string; page: number; pageCount: number; label: string; params?: Record<string, string> }) {
   if (props.pageCount <= 1) return null;
-  const href = (page: number) => `${props.basePath}?page=${page}`;
+  // Other query parameters (filters, a search) are kept on every page link.
+  const href = (page: number) => `${props.basePath}?${new URLSearchParams({ ...props.params, page: String(page) }).toString()}`;
   return (
     <nav aria-label={props.label} class="usa-pagination">
       <ul class="usa-pagination__list">

@@ -1,0 +1,216 @@
+import { Secret } from 'otpauth';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AxeFinding,
+  axeViolations,
+  BROWSER_HOOK_TIMEOUT,
+  BROWSER_TEST_TIMEOUT,
+  chromiumMissing,
+  describeFindings,
+  freshTotp,
+  heading,
+  launchChromium,
+  type RunningApp,
+  startApp,
+  WatchedContext,
+} from '../../../test/browser/harness.ts';
+import { createStaff } from '../../../test/support/app.ts';
+import { totpBox } from '../../accounts/verify-second-factor.ts';
+import { iso } from '../../platform/clock.ts';
+import type { AppContext } from '../../platform/context.ts';
+
+/** An administrator with an authenticator already enrolled (the seed sealed as the app stores it). */
+async function adminWithSecondFactor(ctx: AppContext, email: string) {
+  const staff = await createStaff(ctx, 'admin', email);
+  const totpKey = new Secret({ size: 20 }).base32;
+  const now = iso(ctx.clock.now());
+  await ctx.db
+    .updateTable('users')
+    .set({ totp_secret: totpBox(ctx).seal(totpKey), totp_enabled_at: now, totp_last_step: null, updated_at: now })
+    .where('id', '=', staff.userId)
+    .execute();
+  return { ...staff, totpKey };
+}
+
+/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
+async function submit(page: Page, button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
+    ),
+    button.click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+async function fillContactForm(page: Page, values: { name?: string; email: string; subject: string; message: string }) {
+  if (values.name !== undefined) await page.getByLabel('Your name').fill(values.name);
+  await page.getByLabel('Your e-mail address').fill(values.email);
+  await page.getByLabel('Subject').fill(values.subject);
+  await page.getByLabel('Message').fill(values.message);
+}
+
+describe.skipIf(chromiumMissing)('Contact Us in a real browser: axe (WCAG 2.1 A and AA), trap field, no JavaScript', () => {
+  let running: RunningApp;
+  let browser: Browser;
+  let origin: string;
+  let visitor: WatchedContext;
+  let admin: WatchedContext;
+  const allFindings: AxeFinding[] = [];
+
+  beforeAll(async () => {
+    running = await startApp();
+    origin = running.origin;
+    browser = await launchChromium();
+    visitor = await WatchedContext.open(browser);
+    admin = await WatchedContext.open(browser);
+
+    const staff = await adminWithSecondFactor(running.ctx, 'contact.admin@example.gov');
+    const page = await admin.newPage();
+    await page.goto(`${origin}/login`);
+    await page.getByLabel('E-mail address').fill(staff.email);
+    await page.getByLabel('Password').fill(staff.password);
+    await submit(page, page.getByRole('button', { name: 'Sign in' }));
+    const { code } = await freshTotp(staff.totpKey, -1);
+    await page.getByLabel('6-digit code').fill(code);
+    expect(await submit(page, page.getByRole('button', { name: 'Verify' }))).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/admin');
+    await page.close();
+  }, BROWSER_HOOK_TIMEOUT);
+
+  afterAll(async () => {
+    if (allFindings.length > 0) console.log(`All axe violations:\n${describeFindings(allFindings)}`);
+    await browser?.close();
+    await running?.close();
+  }, BROWSER_HOOK_TIMEOUT);
+
+  /** Brings a page to the state to check, then runs axe and checks for CSP violations and script errors. */
+  async function check(watched: WatchedContext, label: string, visit: (page: Page) => Promise<unknown>) {
+    const csp = watched.cspViolations.length;
+    const pageErrors = watched.pageErrors.length;
+    const page = await watched.newPage();
+    try {
+      await visit(page);
+      const findings = await axeViolations(page, label);
+      allFindings.push(...findings);
+      expect(findings, `axe violations on ${label}:\n${describeFindings(findings)}`).toEqual([]);
+      expect(watched.cspViolations.slice(csp), `CSP violations on ${label}`).toEqual([]);
+      expect(watched.pageErrors.slice(pageErrors), `script errors on ${label}`).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }
+
+  async function open(page: Page, path: string, status = 200) {
+    const response = await page.goto(`${origin}${path}`);
+    expect(response?.status(), `status of ${path}`).toBe(status);
+  }
+
+  const t = BROWSER_TEST_TIMEOUT;
+
+  it(
+    'the empty form; the trap field is off screen and out of the tab order',
+    () =>
+      check(visitor, '/contact', async (page) => {
+        await open(page, '/contact');
+        expect(await heading(page)).toBe('Contact Us');
+        const trap = page.locator('#field-website');
+        const box = await trap.boundingBox();
+        expect(box && box.x + box.width <= 0, `trap field at ${JSON.stringify(box)}`).toBe(true);
+        // Tabbing on from the message goes straight to the button, never through the trap.
+        await page.getByLabel('Message').focus();
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Send message');
+        // Nor does assistive technology meet it.
+        expect(await page.getByRole('textbox', { name: 'Leave this field empty' }).count()).toBe(0);
+      }),
+    t,
+  );
+
+  it(
+    'the form with errors keeps what was typed',
+    () =>
+      check(visitor, '/contact (errors)', async (page) => {
+        await open(page, '/contact');
+        // Post what the browser's own validation would stop, as a browser without it would.
+        await page.evaluate(() => {
+          for (const form of document.querySelectorAll('form')) form.noValidate = true;
+        });
+        await fillContactForm(page, { email: 'not-an-address', subject: '', message: 'Kept <as typed>' });
+        expect(await submit(page, page.getByRole('button', { name: 'Send message' }))).toBe(400);
+        expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+          'Enter an e-mail address like name@example.gov.',
+          'Enter a subject.',
+        ]);
+        expect(await page.getByLabel('Your e-mail address').inputValue()).toBe('not-an-address');
+        expect(await page.getByLabel('Message').inputValue()).toBe('Kept <as typed>');
+      }),
+    t,
+  );
+
+  it(
+    'the thank-you page',
+    () =>
+      check(visitor, '/contact (sent)', async (page) => {
+        await open(page, '/contact');
+        await fillContactForm(page, {
+          name: 'Pat <b>Officer</b>',
+          email: 'pat@example.org',
+          subject: 'Toolkit question',
+          message: 'Where can I find the toolkit?\n\nThanks,\nPat',
+        });
+        expect(await submit(page, page.getByRole('button', { name: 'Send message' }))).toBe(200);
+        expect(await page.locator('.usa-alert--success').textContent()).toContain('The editorial board will reply by e-mail');
+      }),
+    t,
+  );
+
+  it('the admin inbox', () => check(admin, '/admin/contact', (page) => open(page, '/admin/contact')), t);
+
+  it(
+    'a message in the admin inbox, and it after a status change',
+    async () => {
+      const row = await running.ctx.db.selectFrom('publishing_contact_messages').select('id').orderBy('id', 'desc').executeTakeFirst();
+      if (!row) throw new Error('the thank-you test should have stored a message');
+      await check(admin, '/admin/contact/<id>', async (page) => {
+        await open(page, `/admin/contact/${row.id}`);
+        expect(await heading(page)).toBe('Toolkit question');
+        expect(await page.locator('main').textContent()).toContain('Pat <b>Officer</b>');
+      });
+      await check(admin, '/admin/contact/<id> (status changed)', async (page) => {
+        await open(page, `/admin/contact/${row.id}`);
+        await page.getByLabel('New status').selectOption('answered');
+        expect(await submit(page, page.getByRole('button', { name: 'Change status' }))).toBe(200);
+        expect(await page.locator('.usa-alert--success').textContent()).toContain('Marked as answered.');
+      });
+      await check(admin, '/admin/contact?status=all', (page) => open(page, '/admin/contact?status=all'));
+    },
+    t,
+  );
+
+  it(
+    'works without JavaScript',
+    async () => {
+      const noScript = await WatchedContext.open(browser, { javaScriptEnabled: false });
+      try {
+        const page = await noScript.newPage();
+        await open(page, '/contact');
+        await fillContactForm(page, { email: 'nojs@example.org', subject: 'No script', message: 'Sent without JavaScript.' });
+        expect(await submit(page, page.getByRole('button', { name: 'Send message' }))).toBe(200);
+        expect(await heading(page)).toBe('Thank you for your message');
+        const stored = await running.ctx.db
+          .selectFrom('publishing_contact_messages')
+          .select('subject')
+          .where('email', '=', 'nojs@example.org')
+          .execute();
+        expect(stored).toEqual([{ subject: 'No script' }]);
+        expect(noScript.cspViolations).toEqual([]);
+      } finally {
+        await noScript.close();
+      }
+    },
+    t,
+  );
+});

@@ -1,0 +1,48 @@
+import { Layout } from '../../platform/views/layout.tsx';
+import type { PageContext } from '../../platform/views/page-context.ts';
+import { durationLabel, eventKindLabel, eventWhenLabel } from '../format.ts';
+import type { EventListing } from '../site/list-events.ts';
+import type { EventRow } from '../site/published.ts';
+
+function EventList({ events }: { events: EventRow[] }) {
+  return (
+    <ul class="usa-collection">
+      {events.map((e) => (
+        <li class="usa-collection__item">
+          <div class="usa-collection__body">
+            <h3 class="usa-collection__heading">
+              <a class="usa-link" href={`/events/${e.slug}`}>
+                {e.title}
+              </a>
+            </h3>
+            <p class="usa-collection__description">
+              <time dateTime={e.starts_at}>{eventWhenLabel(e.starts_at, e.time_zone)}</time>
+            </p>
+            <ul class="usa-collection__meta" aria-label="About this event">
+              <li class="usa-collection__meta-item">{eventKindLabel(e.kind)}</li>
+              <li class="usa-collection__meta-item">{durationLabel(e.duration_minutes)}</li>
+            </ul>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** `/events`: upcoming events soonest first, then past events newest first. */
+export function EventsPage({ ctx, listing }: { ctx: PageContext; listing: EventListing }) {
+  return (
+    <Layout ctx={ctx} title="Events">
+      <h1>Events</h1>
+      <p class="usa-intro">X chats, webinars and in-person events from the {ctx.settings.siteName}.</p>
+      <section aria-labelledby="upcoming-events" class="margin-bottom-5">
+        <h2 id="upcoming-events">Upcoming events</h2>
+        {listing.upcoming.length ? <EventList events={listing.upcoming} /> : <p>No events are planned at the moment.</p>}
+      </section>
+      <section aria-labelledby="past-events">
+        <h2 id="past-events">Past events</h2>
+        {listing.past.length ? <EventList events={listing.past} /> : <p>No past events yet.</p>}
+      </section>
+    </Layout>
+  );
+}
