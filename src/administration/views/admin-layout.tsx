@@ -9,6 +9,7 @@ const sections = [
   { href: '/admin/events', label: 'Events' },
   { href: '/admin/resources', label: 'Resources' },
   { href: '/admin/topics', label: 'Topics' },
+  { href: '/admin/uploads', label: 'Images' },
   { href: '/admin/contact', label: 'Contact inbox' },
   { href: '/admin/users', label: 'Staff' },
   { href: '/admin/settings', label: 'Site settings' },
