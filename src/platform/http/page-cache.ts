@@ -32,10 +32,22 @@ declare module 'fastify' {
   }
 }
 
+// Compiled once per database handle: this runs on every cached page view, and building and
+// compiling the query each time would cost more than the lookup itself.
+const compiledVersionQuery = new WeakMap<Db, ReturnType<typeof buildVersionQuery>>();
+function buildVersionQuery(db: Db) {
+  return db.selectFrom('content_version').select('version').where('id', '=', 1).compile();
+}
+
 /** Reads the content version: one primary-key lookup. */
 export async function contentVersion(db: Db): Promise<number> {
-  const row = await db.selectFrom('content_version').select('version').where('id', '=', 1).executeTakeFirst();
-  return row?.version ?? 0;
+  let query = compiledVersionQuery.get(db);
+  if (!query) {
+    query = buildVersionQuery(db);
+    compiledVersionQuery.set(db, query);
+  }
+  const { rows } = await db.executeQuery(query);
+  return rows[0]?.version ?? 0;
 }
 
 function cacheable(request: FastifyRequest): boolean {
