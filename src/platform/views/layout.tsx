@@ -138,8 +138,7 @@ function SiteFooter({ ctx }: { ctx: PageContext }) {
               </h2>
               <p>
                 To provide feedback on the {s.siteName}, e-mail the editorial board at{' '}
-                <a href={`mailto:${s.editorialBoardEmail}`}>{s.editorialBoardEmail}</a> or use the{' '}
-                <a href="/contact">contact form</a>.
+                <a href={`mailto:${s.editorialBoardEmail}`}>{s.editorialBoardEmail}</a> or use the <a href="/contact">contact form</a>.
               </p>
               <p>
                 For details on the office’s programs, publications and resources, contact the Response Center at{' '}

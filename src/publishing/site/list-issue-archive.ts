@@ -30,7 +30,12 @@ export async function listIssueArchive(ctx: Pick<AppContext, 'db' | 'clock'>): P
       'in',
       issues.map((i) => i.id),
     );
-  const articles = await ctx.db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', ARCHIVE_TITLES_PER_ISSUE).orderBy('rank').execute();
+  const articles = await ctx.db
+    .selectFrom(ranked.as('ranked'))
+    .selectAll()
+    .where('rank', '<=', ARCHIVE_TITLES_PER_ISSUE)
+    .orderBy('rank')
+    .execute();
   const byIssue = new Map<string, { slug: string; title: string }[]>();
   const counts = new Map<string, number>();
   for (const a of articles) {

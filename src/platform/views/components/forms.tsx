@@ -5,12 +5,12 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
-interface FrameProps {
+export interface FrameProps {
   id: string;
   label: string;
   hint?: string | undefined;
   error?: string | undefined;
-  optional?: boolean;
+  optional?: boolean | undefined;
   /** Renders the control, given the ids to put in its aria-describedby. */
   children: (describedBy: string | undefined) => ComponentChildren;
 }
@@ -19,7 +19,7 @@ interface FrameProps {
  * The USWDS form-group around one control: label, hint and error, with the hint and error ids
  * joined into the control's aria-describedby and the error announced with a screen-reader prefix.
  */
-function FieldFrame(props: FrameProps) {
+export function FieldFrame(props: FrameProps) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   const errorId = props.error ? `${props.id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;

@@ -1,14 +1,29 @@
 /** Previous / next links for a paged list (USWDS pagination, reduced to what works without JS). */
-export function Pagination(props: { basePath: string; page: number; pageCount: number; label: string; params?: Record<string, string> }) {
+export function Pagination(props: {
+  basePath: string;
+  page: number;
+  pageCount: number;
+  label: string;
+  /** Other query parameters (filters, a search) kept on every page link; empty ones are left out. */
+  params?: Record<string, string | undefined>;
+  /** Builds a page's link when the list has its own URL scheme; overrides basePath and params. */
+  href?: (page: number) => string;
+}) {
   if (props.pageCount <= 1) return null;
-  // Other query parameters (filters, a search) are kept on every page link.
-  const href = (page: number) => `${props.basePath}?${new URLSearchParams({ ...props.params, page: String(page) }).toString()}`;
+  const href =
+    props.href ??
+    ((page: number) => {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(props.params ?? {})) if (value) query.set(key, value);
+      query.set('page', String(page));
+      return `${props.basePath}?${query}`;
+    });
   return (
     <nav aria-label={props.label} class="usa-pagination">
       <ul class="usa-pagination__list">
         {props.page > 1 ? (
           <li class="usa-pagination__item usa-pagination__arrow">
-            <a href={href(props.page - 1)} class="usa-pagination__link usa-pagination__previous-page">
+            <a href={href(Math.min(props.page - 1, props.pageCount))} class="usa-pagination__link usa-pagination__previous-page">
               <span class="usa-pagination__link-text">Previous</span>
             </a>
           </li>

@@ -2,46 +2,13 @@ import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import type { ContactStatus } from '../../../platform/db/schema.ts';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { PostForm, SelectField } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { CONTACT_STATUS_LABELS, CONTACT_STATUSES, type ContactStatusFilter } from '../contact-status.ts';
 import type { ContactMessage } from '../get-contact-message.ts';
 import type { ContactMessagePage } from '../list-contact-messages.ts';
 
 const when = (at: string) => at.replace('T', ' ').slice(0, 16);
-
-/**
- * Previous / next links that keep the status filter (the shared Pagination component only knows
- * `?page=`), with the same USWDS markup.
- */
-function InboxPagination(props: { status: ContactStatusFilter; page: number; pageCount: number }) {
-  if (props.pageCount <= 1) return null;
-  const href = (page: number) => `/admin/contact?status=${props.status}&page=${page}`;
-  return (
-    <nav aria-label="Inbox pages" class="usa-pagination">
-      <ul class="usa-pagination__list">
-        {props.page > 1 ? (
-          <li class="usa-pagination__item usa-pagination__arrow">
-            <a href={href(props.page - 1)} class="usa-pagination__link usa-pagination__previous-page">
-              <span class="usa-pagination__link-text">Previous</span>
-            </a>
-          </li>
-        ) : null}
-        <li class="usa-pagination__item usa-pagination__page-no">
-          <span class="usa-pagination__button usa-current" aria-current="page">
-            Page {props.page} of {props.pageCount}
-          </span>
-        </li>
-        {props.page < props.pageCount ? (
-          <li class="usa-pagination__item usa-pagination__arrow">
-            <a href={href(props.page + 1)} class="usa-pagination__link usa-pagination__next-page">
-              <span class="usa-pagination__link-text">Next</span>
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
 
 /** The Contact Us inbox: a status filter (a plain GET form) and one page of messages, newest first. */
 export function ContactInboxPage(props: { ctx: PageContext; status: ContactStatusFilter; list: ContactMessagePage }) {
@@ -101,7 +68,13 @@ export function ContactInboxPage(props: { ctx: PageContext; status: ContactStatu
           </tbody>
         </table>
       )}
-      <InboxPagination status={props.status} page={list.page} pageCount={list.pageCount} />
+      <Pagination
+        basePath="/admin/contact"
+        params={{ status: props.status }}
+        page={list.page}
+        pageCount={list.pageCount}
+        label="Inbox pages"
+      />
     </AdminLayout>
   );
 }

@@ -1,9 +1,10 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import type { ArticleStatus } from '../../../platform/db/schema.ts';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import type { listArticles } from '../articles/article-queries.ts';
 import { STATE_LABELS } from '../articles/article-state.ts';
-import { ListPagination, Notice, StatusTag, When } from './parts.tsx';
+import { Notice, StatusTag, When } from './parts.tsx';
 
 type Row = Awaited<ReturnType<typeof listArticles>>['rows'][number];
 
@@ -87,9 +88,9 @@ export function ArticleListPage(props: {
           </tbody>
         </table>
       )}
-      <ListPagination
+      <Pagination
         basePath="/admin/articles"
-        query={{ status: props.status }}
+        params={{ status: props.status }}
         page={props.page}
         pageCount={props.pageCount}
         label="Article pages"

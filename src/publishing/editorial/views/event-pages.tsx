@@ -1,6 +1,7 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm, SelectField, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { EVENT_KINDS, type EventForm } from '../events/event-form.ts';
 import type { EventRow, listEvents } from '../events/event-queries.ts';
@@ -10,7 +11,7 @@ import { SLUG_HINT } from '../shared/slug.ts';
 import type { TopicOption } from '../shared/topic-links.ts';
 import { EVENT_TIME_ZONES } from '../shared/zoned-time.ts';
 import { InputField, TopicCheckboxes } from './fields.tsx';
-import { ListPagination, Notice, StatusTag, When } from './parts.tsx';
+import { Notice, StatusTag, When } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listEvents>>['rows'][number];
 const kindLabel = (kind: string) => EVENT_KINDS.find((k) => k.value === kind)?.label ?? kind;
@@ -58,7 +59,7 @@ export function EventListPage(props: { ctx: PageContext; rows: ListRow[]; page: 
           </tbody>
         </table>
       )}
-      <ListPagination basePath="/admin/events" page={props.page} pageCount={props.pageCount} label="Event pages" />
+      <Pagination basePath="/admin/events" page={props.page} pageCount={props.pageCount} label="Event pages" />
     </AdminLayout>
   );
 }

@@ -1,40 +1,8 @@
-import type { ComponentChildren } from 'preact';
+import { FieldFrame } from '../../../platform/views/components/forms.tsx';
 import type { TopicOption } from '../shared/topic-links.ts';
 
 // Form controls the platform's components do not cover (date, time, month, file inputs and
-// checkbox groups), with the same USWDS markup: label, hint, error tied in by aria-describedby.
-
-function Frame(props: {
-  id: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  optional?: boolean | undefined;
-  children: (describedBy: string | undefined) => ComponentChildren;
-}) {
-  const hintId = props.hint ? `${props.id}-hint` : undefined;
-  const errorId = props.error ? `${props.id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={props.error ? 'usa-form-group usa-form-group--error' : 'usa-form-group'}>
-      <label class={props.error ? 'usa-label usa-label--error' : 'usa-label'} for={props.id}>
-        {props.label}
-        {props.optional ? <span class="text-base"> (optional)</span> : null}
-      </label>
-      {props.hint ? (
-        <div class="usa-hint" id={hintId}>
-          {props.hint}
-        </div>
-      ) : null}
-      {props.error ? (
-        <span class="usa-error-message" id={errorId} role="alert">
-          <span class="usa-sr-only">Error:</span> {props.error}
-        </span>
-      ) : null}
-      {props.children(describedBy)}
-    </div>
-  );
-}
+// checkbox groups), in the platform's FieldFrame: label, hint, error tied in by aria-describedby.
 
 /** An input of any type, in the USWDS form-group. The id is `field-<name>` like the platform's fields. */
 export function InputField(props: {
@@ -54,7 +22,7 @@ export function InputField(props: {
   const id = `field-${props.name}`;
   const classes = ['usa-input', props.error ? 'usa-input--error' : '', props.width ?? ''].filter(Boolean).join(' ');
   return (
-    <Frame id={id} label={props.label} hint={props.hint} error={props.error} optional={props.required === false}>
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error} optional={props.required === false}>
       {(describedBy) => (
         <input
           class={classes}
@@ -70,7 +38,7 @@ export function InputField(props: {
           aria-invalid={props.error ? 'true' : undefined}
         />
       )}
-    </Frame>
+    </FieldFrame>
   );
 }
 
@@ -78,7 +46,7 @@ export function InputField(props: {
 export function FileField(props: { name: string; label: string; accept: string; hint?: string; error?: string | undefined }) {
   const id = `field-${props.name}`;
   return (
-    <Frame id={id} label={props.label} hint={props.hint} error={props.error}>
+    <FieldFrame id={id} label={props.label} hint={props.hint} error={props.error}>
       {(describedBy) => (
         <input
           class={props.error ? 'usa-file-input usa-input--error' : 'usa-file-input'}
@@ -91,7 +59,7 @@ export function FileField(props: { name: string; label: string; accept: string; 
           aria-invalid={props.error ? 'true' : undefined}
         />
       )}
-    </Frame>
+    </FieldFrame>
   );
 }
 

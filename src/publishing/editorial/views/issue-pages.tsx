@@ -1,6 +1,7 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { issueMonthLabel } from '../../format.ts';
 import { STATE_LABELS } from '../articles/article-state.ts';
@@ -9,7 +10,7 @@ import type { IssueRow, listIssueArticles, listIssues } from '../issues/issue-qu
 import { PUBLISHED_CONTENT_MESSAGE } from '../shared/actor.ts';
 import { ISSUE_RULE, issueLabel } from './article-fields.tsx';
 import { InputField } from './fields.tsx';
-import { ActionButton, ListPagination, Notice, StatusTag, When } from './parts.tsx';
+import { ActionButton, Notice, StatusTag, When } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listIssues>>['rows'][number];
 type IssueArticle = Awaited<ReturnType<typeof listIssueArticles>>[number];
@@ -59,7 +60,7 @@ export function IssueListPage(props: { ctx: PageContext; rows: ListRow[]; page: 
           </tbody>
         </table>
       )}
-      <ListPagination basePath="/admin/issues" page={props.page} pageCount={props.pageCount} label="Issue pages" />
+      <Pagination basePath="/admin/issues" page={props.page} pageCount={props.pageCount} label="Issue pages" />
     </AdminLayout>
   );
 }

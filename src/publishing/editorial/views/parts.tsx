@@ -20,48 +20,6 @@ export function When({ at, timeZone = 'America/New_York' }: { at: string | null;
   );
 }
 
-/** Previous / next links that keep the list's filter in the address. */
-export function ListPagination(props: {
-  basePath: string;
-  query?: Record<string, string | undefined>;
-  page: number;
-  pageCount: number;
-  label: string;
-}) {
-  if (props.pageCount <= 1) return null;
-  const href = (page: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(props.query ?? {})) if (v) params.set(k, v);
-    params.set('page', String(page));
-    return `${props.basePath}?${params}`;
-  };
-  return (
-    <nav aria-label={props.label} class="usa-pagination">
-      <ul class="usa-pagination__list">
-        {props.page > 1 ? (
-          <li class="usa-pagination__item usa-pagination__arrow">
-            <a href={href(props.page - 1)} class="usa-pagination__link usa-pagination__previous-page">
-              <span class="usa-pagination__link-text">Previous</span>
-            </a>
-          </li>
-        ) : null}
-        <li class="usa-pagination__item usa-pagination__page-no">
-          <span class="usa-pagination__button usa-current" aria-current="page">
-            Page {props.page} of {props.pageCount}
-          </span>
-        </li>
-        {props.page < props.pageCount ? (
-          <li class="usa-pagination__item usa-pagination__arrow">
-            <a href={href(props.page + 1)} class="usa-pagination__link usa-pagination__next-page">
-              <span class="usa-pagination__link-text">Next</span>
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
-  );
-}
-
 /** The success note shown after a redirect (?notice=…); unknown notices show nothing. */
 export function Notice({ text }: { text: string | undefined }) {
   if (!text) return null;

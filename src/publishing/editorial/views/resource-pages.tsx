@@ -1,6 +1,7 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm, SelectField, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { RESOURCE_KINDS, type ResourceForm } from '../resources/resource-form.ts';
 import type { listResources, ResourceRow } from '../resources/resource-queries.ts';
@@ -9,7 +10,7 @@ import { SIMPLE_STATUS_OPTIONS } from '../shared/simple-status.ts';
 import type { TopicOption } from '../shared/topic-links.ts';
 import { simpleStateLabel } from './event-pages.tsx';
 import { TopicCheckboxes } from './fields.tsx';
-import { ListPagination, Notice, StatusTag } from './parts.tsx';
+import { Notice, StatusTag } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listResources>>['rows'][number];
 const kindLabel = (kind: string) => RESOURCE_KINDS.find((k) => k.value === kind)?.label ?? kind;
@@ -60,7 +61,7 @@ export function ResourceListPage(props: {
           </tbody>
         </table>
       )}
-      <ListPagination basePath="/admin/resources" page={props.page} pageCount={props.pageCount} label="Resource pages" />
+      <Pagination basePath="/admin/resources" page={props.page} pageCount={props.pageCount} label="Resource pages" />
     </AdminLayout>
   );
 }

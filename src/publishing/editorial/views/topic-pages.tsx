@@ -1,10 +1,11 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { ErrorSummary, PostForm, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { SLUG_HINT } from '../shared/slug.ts';
 import type { TopicForm } from '../topics/topic-form.ts';
 import type { listTopics, TopicRow } from '../topics/topic-queries.ts';
-import { ListPagination, Notice } from './parts.tsx';
+import { Notice } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listTopics>>['rows'][number];
 
@@ -48,7 +49,7 @@ export function TopicListPage(props: { ctx: PageContext; rows: ListRow[]; page: 
           </tbody>
         </table>
       )}
-      <ListPagination basePath="/admin/topics" page={props.page} pageCount={props.pageCount} label="Topic pages" />
+      <Pagination basePath="/admin/topics" page={props.page} pageCount={props.pageCount} label="Topic pages" />
     </AdminLayout>
   );
 }

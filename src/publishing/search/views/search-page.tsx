@@ -1,10 +1,10 @@
 import { ErrorSummary, SelectField } from '../../../platform/views/components/forms.tsx';
+import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import { Layout } from '../../../platform/views/layout.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import type { SearchPage as SearchOutcome, SearchResult } from '../search-published.ts';
 import type { SearchKind } from '../tables.ts';
 import { type SearchParams, searchHref } from './search-links.ts';
-import { SearchPagination } from './search-pagination.tsx';
 
 const kindLabels: Record<SearchKind, string> = { article: 'Article', event: 'Event', resource: 'Resource' };
 
@@ -83,7 +83,15 @@ function Results({ params, outcome }: { params: SearchParams; outcome: NonNullab
           ))}
         </ul>
       ) : null}
-      {outcome.results.length > 0 ? <SearchPagination params={params} page={outcome.page} pageCount={pageCount} /> : null}
+      {outcome.results.length > 0 ? (
+        <Pagination
+          basePath="/search"
+          href={(page) => searchHref(params, page)}
+          page={outcome.page}
+          pageCount={pageCount}
+          label="Search result pages"
+        />
+      ) : null}
     </section>
   );
 }
