@@ -28,7 +28,11 @@ describeEachDatabase('public page cache', ({ handle }) => {
     const { app, ctx } = await createTestApp(handle());
     await app.inject({ url: ARTICLE });
     const before = await contentVersion(ctx.db);
-    await ctx.db.updateTable('publishing_articles').set({ title: 'A changed headline' }).where('slug', '=', 'x-chat-school-resource-officer-mou').execute();
+    await ctx.db
+      .updateTable('publishing_articles')
+      .set({ title: 'A changed headline' })
+      .where('slug', '=', 'x-chat-school-resource-officer-mou')
+      .execute();
     expect(await contentVersion(ctx.db)).toBeGreaterThan(before);
     const after = await app.inject({ url: ARTICLE });
     expect(after.headers['x-page-cache']).toBe('miss');

@@ -7,7 +7,16 @@ import { createTestDatabase } from '../support/databases.ts';
 
 // Pages a visitor or a signed-in administrator can reach; each must carry the security headers.
 const publicPages = ['/', '/login', '/account/recover', '/contact', '/no-such-page', '/setup/not-a-valid-token'];
-const staffPages = ['/account', '/account/second-factor', '/admin', '/admin/users', '/admin/settings', '/admin/mail', '/admin/audit', '/admin/contact'];
+const staffPages = [
+  '/account',
+  '/account/second-factor',
+  '/admin',
+  '/admin/users',
+  '/admin/settings',
+  '/admin/mail',
+  '/admin/audit',
+  '/admin/contact',
+];
 
 function expectSecurityHeaders(headers: Record<string, unknown>, url: string) {
   const csp = String(headers['content-security-policy'] ?? '');
