@@ -1,3 +1,4 @@
+import { XMLParser } from 'fast-xml-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,16 @@ import { createJobRunner } from '../../jobs.ts';
 import { browserStaff, check, open, signIn, skipBrowserValidation, submit } from './browser-support.ts';
 
 const t = BROWSER_TEST_TIMEOUT;
+const TITLE = 'Rural Partnerships That Last';
+/** A word of the article's body that no other content uses. */
+const BODY_WORD = 'monthly';
+
+// Reads the feeds with a parser that shares no code with the generator.
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name, path) => ['item', 'entry'].includes(name) || path === 'feed.entry.link',
+});
 
 describe.skipIf(chromiumMissing)('in a real browser: an article from draft to published', () => {
   let running: RunningApp;
@@ -23,6 +34,7 @@ describe.skipIf(chromiumMissing)('in a real browser: an article from draft to pu
   let publisher: WatchedContext;
   let visitor: WatchedContext;
   let articlePath = '';
+  let articleSlug = '';
 
   beforeAll(async () => {
     running = await startApp();
@@ -155,6 +167,13 @@ describe.skipIf(chromiumMissing)('in a real browser: an article from draft to pu
         .where('name', '=', 'publishing.publish-scheduled')
         .executeTakeFirstOrThrow();
       expect(job).toEqual({ run_at: new Date(Math.floor(publishAt / 1000) * 1000).toISOString(), status: 'queued' });
+      // Until the job runs the feeds do not list it; asking now also puts them in the page cache,
+      // which the reader's requests below must not be served from once the article is published.
+      for (const feed of ['/feed.xml', '/atom.xml']) {
+        const before = await visitor.context.request.get(`${origin}${feed}`);
+        expect(before.status()).toBe(200);
+        expect(await before.text()).not.toContain(TITLE);
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, publishAt - Date.now() + 200)));
       expect(await runner.runOnce()).toBe(1);
       const row = await running.ctx.db
@@ -163,6 +182,7 @@ describe.skipIf(chromiumMissing)('in a real browser: an article from draft to pu
         .where('id', '=', articlePath.split('/').at(-1)!)
         .executeTakeFirstOrThrow();
       expect(row.status).toBe('published');
+      articleSlug = row.slug;
       await check(visitor, '/articles/<slug>', async (page) => {
         await open(page, origin, `/articles/${row.slug}`);
         expect(await heading(page)).toBe('Rural Partnerships That Last');
@@ -179,6 +199,48 @@ describe.skipIf(chromiumMissing)('in a real browser: an article from draft to pu
         await open(page, origin, `${articlePath}/revisions`);
         expect(await page.locator('tbody tr').count()).toBe(4);
       });
+    },
+    t,
+  );
+
+  it(
+    'a reader finds the published article through search and in the RSS and Atom feeds',
+    async () => {
+      expect(articleSlug, 'the test before published the article').not.toBe('');
+      const articleUrl = `${origin}/articles/${articleSlug}`;
+      // A fresh context: no session, no cookies, nothing the staff or the earlier visitor loaded.
+      const reader = await WatchedContext.open(browser);
+      try {
+        await check(reader, `/search?q=${BODY_WORD}`, async (page) => {
+          await open(page, origin, `/search?q=${BODY_WORD}`);
+          const result = page.locator('.usa-collection__item', { hasText: TITLE });
+          expect(await result.count()).toBe(1);
+          // The match is in the body, so the snippet comes from the body, highlighted.
+          expect(await result.locator('mark').allTextContents()).toEqual([BODY_WORD]);
+        });
+        await check(reader, 'search result to /articles/<slug>', async (page) => {
+          await open(page, origin, `/search?q=${BODY_WORD}`);
+          await Promise.all([page.waitForURL(articleUrl), page.getByRole('link', { name: TITLE }).click()]);
+          expect(await heading(page)).toBe(TITLE);
+        });
+
+        // The public page cache keys on the content version, so the feeds list it at once.
+        const rss = await reader.context.request.get(`${origin}/feed.xml`);
+        expect(rss.status()).toBe(200);
+        expect(rss.headers()['content-type']).toBe('application/rss+xml; charset=utf-8');
+        const items = xml.parse(await rss.text()).rss.channel.item as { title: string; link: string }[];
+        // Newest first: it was published just now, after the demo article.
+        expect(items[0]).toMatchObject({ title: TITLE, link: articleUrl });
+
+        const atom = await reader.context.request.get(`${origin}/atom.xml`);
+        expect(atom.status()).toBe(200);
+        expect(atom.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
+        const entries = xml.parse(await atom.text()).feed.entry as { title: { '#text': string }; link: { '@href': string }[] }[];
+        expect(entries[0]?.title['#text']).toBe(TITLE);
+        expect(entries[0]?.link.map((l) => l['@href'])).toContain(articleUrl);
+      } finally {
+        await reader.close();
+      }
     },
     t,
   );
