@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { changeStaffRole, listStaff } from '../accounts/change-staff-role.ts';
 import { emailSchema } from '../accounts/email-address.ts';
 import { issueSetupLink } from '../accounts/issue-setup-link.ts';
+import { endUserSessions, setAccountStatus } from '../accounts/set-account-status.ts';
 import { listAuditEntries } from '../platform/audit/audit-log.ts';
 import { requireAbility } from '../platform/auth/guards.ts';
 import { AppError, notFound, validationFieldsOf } from '../platform/errors.ts';
@@ -18,6 +19,13 @@ import { SettingsPage } from './views/settings-page.tsx';
 import { StaffPage } from './views/staff-page.tsx';
 
 const PAGE_SIZE = 50;
+
+const staffNotices: Record<string, string> = {
+  'role-changed': 'Role changed. Their sessions were ended so it applies at once.',
+  disabled: 'Account disabled. Its sessions were ended and it can no longer sign in.',
+  enabled: 'Account enabled. They can sign in again.',
+  'signed-out': 'Signed out everywhere. Their next request goes to the sign-in page.',
+};
 
 const inviteSchema = z.object({
   email: emailSchema,
@@ -53,10 +61,7 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
   });
 
   app.get('/admin/users', administer, async (request, reply) => {
-    const notice =
-      (request.query as Record<string, string>).notice === 'role-changed'
-        ? 'Role changed. Their sessions were ended so it applies at once.'
-        : undefined;
+    const notice = staffNotices[(request.query as Record<string, string>).notice ?? ''];
     return reply.html(StaffPage({ ctx: await reply.pageContext(), staff: await listStaff(ctx), notice }));
   });
 
@@ -96,6 +101,20 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
     const { id } = request.params as { id: string };
     await changeStaffRole(ctx, { userId: id, role: parsed.data === 'none' ? null : parsed.data, actor: actorOf(request), ip: request.ip });
     return reply.redirect('/admin/users?notice=role-changed', 303);
+  });
+
+  app.post('/admin/users/:id/status', administer, async (request, reply) => {
+    const status = formFields(request).status;
+    if (status !== 'active' && status !== 'disabled') throw new AppError('VALIDATION', 'Choose to enable or disable the account.');
+    const { id } = request.params as { id: string };
+    await setAccountStatus(ctx, { userId: id, status, actor: actorOf(request), ip: request.ip });
+    return reply.redirect(`/admin/users?notice=${status === 'disabled' ? 'disabled' : 'enabled'}`, 303);
+  });
+
+  app.post('/admin/users/:id/sessions/end', administer, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    await endUserSessions(ctx, { userId: id, actor: actorOf(request), ip: request.ip });
+    return reply.redirect('/admin/users?notice=signed-out', 303);
   });
 
   app.get('/admin/settings', administer, async (request, reply) => {

@@ -51,6 +51,7 @@ export function StaffPage(props: {
             <th scope="col">Status</th>
             <th scope="col">Second factor</th>
             <th scope="col">Role</th>
+            <th scope="col">Access</th>
           </tr>
         </thead>
         <tbody>
@@ -81,6 +82,35 @@ export function StaffPage(props: {
                     Save
                   </button>
                 </PostForm>
+              </td>
+              <td>
+                {person.status === 'invited' ? (
+                  'Not set up yet'
+                ) : (
+                  <>
+                    <PostForm
+                      action={`/admin/users/${person.id}/sessions/end`}
+                      csrfToken={props.ctx.csrfToken}
+                      class="margin-bottom-1"
+                      label={`Sign out ${person.display_name}`}
+                    >
+                      <button type="submit" class="usa-button usa-button--unstyled">
+                        Sign out everywhere<span class="usa-sr-only">: {person.display_name}</span>
+                      </button>
+                    </PostForm>
+                    <PostForm
+                      action={`/admin/users/${person.id}/status`}
+                      csrfToken={props.ctx.csrfToken}
+                      label={`Access of ${person.display_name}`}
+                    >
+                      <input type="hidden" name="status" value={person.status === 'disabled' ? 'active' : 'disabled'} />
+                      <button type="submit" class="usa-button usa-button--unstyled">
+                        {person.status === 'disabled' ? 'Enable account' : 'Disable account'}
+                        <span class="usa-sr-only">: {person.display_name}</span>
+                      </button>
+                    </PostForm>
+                  </>
+                )}
               </td>
             </tr>
           ))}
