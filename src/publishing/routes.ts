@@ -12,7 +12,8 @@ import { findTopic } from './site/find-topic.ts';
 import { listEvents } from './site/list-events.ts';
 import { listIssueArchive } from './site/list-issue-archive.ts';
 import { listResources } from './site/list-resources.ts';
-import { parseIssuePart, parseSlug, queryValue } from './site/params.ts';
+import { listTopics } from './site/list-topics.ts';
+import { parseIssuePart, parsePage, parseSlug, queryValue } from './site/params.ts';
 import { ArticlePage } from './views/article-page.tsx';
 import { EventPage, LOCAL_TIME_SCRIPT } from './views/event-page.tsx';
 import { EventsPage } from './views/events-page.tsx';
@@ -20,6 +21,7 @@ import { HomePage, IssuePage } from './views/home-page.tsx';
 import { IssueArchivePage } from './views/issue-archive-page.tsx';
 import { ResourcesPage } from './views/resources-page.tsx';
 import { TopicPage } from './views/topic-page.tsx';
+import { TopicsPage } from './views/topics-page.tsx';
 
 /** Feeds, calendar files and the sitemap may be cached briefly by readers and proxies. */
 const SHORT_CACHE = 'public, max-age=300';
@@ -56,13 +58,19 @@ export const publishingRoutes: FeatureRoutes = async (app, ctx) => {
     return reply.html(ArticlePage({ ctx: await reply.pageContext(), view }));
   });
 
+  app.get('/topics', cached, async (_request, reply) => {
+    const topics = await listTopics(ctx);
+    return reply.html(TopicsPage({ ctx: await reply.pageContext(), topics }));
+  });
+
   app.get('/topics/:slug', cached, async (request, reply) => {
     const view = await findTopic(ctx, { slug: parseSlug((request.params as { slug: string }).slug, 'topic') });
     return reply.html(TopicPage({ ctx: await reply.pageContext(), view }));
   });
 
-  app.get('/events', cached, async (_request, reply) => {
-    const listing = await listEvents(ctx);
+  app.get('/events', cached, async (request, reply) => {
+    // ?page= pages the past events only; a page past the last is 404 (see listEvents).
+    const listing = await listEvents(ctx, { page: parsePage(request.query) });
     return reply.html(EventsPage({ ctx: await reply.pageContext(), listing }));
   });
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEvent } from '../publishing-site/fixtures.ts';
 import {
   type AxeFinding,
   axeViolations,
@@ -21,8 +22,10 @@ const publicPages = [
   '/issues',
   '/issues/17/1',
   ARTICLE,
+  '/topics',
   '/topics/school-safety',
   '/events',
+  '/events?page=2',
   EVENT,
   '/resources',
   '/resources?kind=website',
@@ -37,6 +40,11 @@ describe.skipIf(chromiumMissing)('in a real browser: the public pages of the pub
 
   beforeAll(async () => {
     running = await startApp();
+    // Enough past events (the app runs on the real clock) for a second page of them, with pagination.
+    for (let day = 1; day <= 25; day++) {
+      const startsAt = `2020-01-${String(day).padStart(2, '0')}T16:00:00.000Z`;
+      await insertEvent(running.ctx.db, { slug: `archived-${day}`, title: `Archived webinar ${day}`, startsAt });
+    }
     browser = await launchChromium();
     reader = await WatchedContext.open(browser, { locale: 'en-US', timezoneId: 'Europe/Paris' });
   }, BROWSER_HOOK_TIMEOUT);

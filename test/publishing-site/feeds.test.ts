@@ -142,6 +142,7 @@ describeEachDatabase('feeds, sitemap and calendar files', ({ handle }) => {
       `${BASE}/issues`,
       `${BASE}/issues/17/1`,
       `${BASE}/articles/${DEMO.articleSlug}`,
+      `${BASE}/topics`,
       `${BASE}/topics/events`,
       `${BASE}/topics/partnerships`,
       `${BASE}/topics/school-safety`,

@@ -4,9 +4,10 @@ import { findArticle } from '../../src/publishing/site/find-article.ts';
 import { findEvent } from '../../src/publishing/site/find-event.ts';
 import { findCurrentIssue, findIssue } from '../../src/publishing/site/find-issue.ts';
 import { findTopic } from '../../src/publishing/site/find-topic.ts';
-import { listEvents } from '../../src/publishing/site/list-events.ts';
+import { listEvents, PAST_EVENTS_PAGE_SIZE } from '../../src/publishing/site/list-events.ts';
 import { listIssueArchive } from '../../src/publishing/site/list-issue-archive.ts';
 import { listResources } from '../../src/publishing/site/list-resources.ts';
+import { listTopics } from '../../src/publishing/site/list-topics.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { insertArticle, insertEvent, insertIssue, insertResource, insertTopic, rejectsWith } from './fixtures.ts';
 
@@ -135,6 +136,68 @@ describeEachDatabase('public publishing queries', ({ handle }) => {
     const later = await listEvents({ db, clock });
     expect(later.upcoming.map((e) => e.slug)).toEqual(['next-year']);
     expect(later.past.map((e) => e.slug)).toEqual(['next-week', 'right-now', 'a-minute-ago', 'last-month']);
+  });
+
+  it('past events come 20 a page, newest first, each once; upcoming ones are all on every page', async () => {
+    const { db } = handle();
+    const hoursFromNow = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
+    // 41 published past events: pages of 20, 20 and 1. Two share a start time, so the tie-break matters.
+    for (let i = 1; i <= 40; i++) await insertEvent(db, { slug: `past-${String(i).padStart(2, '0')}`, startsAt: hoursFromNow(-i) });
+    await insertEvent(db, { slug: 'past-tie', startsAt: hoursFromNow(-20) });
+    await insertEvent(db, { slug: 'past-draft', startsAt: hoursFromNow(-1), status: 'draft' });
+    // More upcoming events than a page holds: they are never cut.
+    for (let i = 1; i <= 25; i++) await insertEvent(db, { slug: `next-${String(i).padStart(2, '0')}`, startsAt: hoursFromNow(i) });
+
+    expect(PAST_EVENTS_PAGE_SIZE).toBe(20);
+    const pages = [await listEvents(ctx()), await listEvents(ctx(), { page: 2 }), await listEvents(ctx(), { page: 3 })];
+    expect(pages.map((p) => p.past.length)).toEqual([20, 20, 1]);
+    expect(pages.map((p) => [p.page, p.pageCount, p.pastTotal])).toEqual([
+      [1, 3, 41],
+      [2, 3, 41],
+      [3, 3, 41],
+    ]);
+    for (const page of pages) expect(page.upcoming).toHaveLength(25);
+    const slugs = pages.flatMap((p) => p.past.map((e) => e.slug));
+    expect(new Set(slugs).size).toBe(41);
+    expect(slugs.slice(0, 3)).toEqual(['past-01', 'past-02', 'past-03']);
+    expect(slugs.at(-1)).toBe('past-40');
+    expect(slugs).not.toContain('past-draft');
+    // Start times never go up from one page to the next.
+    const starts = pages.flatMap((p) => p.past.map((e) => e.starts_at));
+    expect(starts).toEqual([...starts].sort().reverse());
+    await rejectsWith(listEvents(ctx(), { page: 4 }), 'NOT_FOUND');
+  });
+
+  it('without past events page 1 still exists (empty) and page 2 does not', async () => {
+    await insertEvent(handle().db, { slug: 'future', startsAt: '2025-01-01T00:00:00.000Z' });
+    const listing = await listEvents(ctx());
+    expect([listing.past, listing.pageCount, listing.pastTotal]).toEqual([[], 1, 0]);
+    await rejectsWith(listEvents(ctx(), { page: 2 }), 'NOT_FOUND');
+  });
+
+  it('the topic index lists every topic by name with counts of published content only', async () => {
+    const { db } = handle();
+    const safety = await insertTopic(db, { slug: 'safety', name: 'Safety', description: 'Keeping schools safe' });
+    const partners = await insertTopic(db, { slug: 'partners', name: 'Partners' });
+    await insertTopic(db, { slug: 'empty', name: 'Anything else' });
+    await insertArticle(db, { slug: 'both', topics: [safety, partners] });
+    await insertArticle(db, { slug: 'safety-only', topics: [safety] });
+    await insertArticle(db, { slug: 'draft', status: 'draft', topics: [safety, partners] });
+    await insertArticle(db, { slug: 'queued', status: 'scheduled', topics: [safety] });
+    await insertArticle(db, { slug: 'tomorrow', publishedAt: '2024-03-16T12:00:00.000Z', topics: [safety] });
+    await insertEvent(db, { slug: 'talk', startsAt: '2024-04-01T00:00:00.000Z', topics: [safety] });
+    await insertEvent(db, { slug: 'old-talk', startsAt: '2023-04-01T00:00:00.000Z', topics: [safety] });
+    await insertEvent(db, { slug: 'draft-talk', startsAt: '2024-04-01T00:00:00.000Z', status: 'draft', topics: [safety, partners] });
+    await insertResource(db, { title: 'Guide', topics: [partners] });
+    await insertResource(db, { title: 'Draft guide', status: 'draft', topics: [safety, partners] });
+
+    const topics = await listTopics(ctx());
+    expect(topics.map((t) => [t.topic.slug, t.articles, t.events, t.resources])).toEqual([
+      ['empty', 0, 0, 0],
+      ['partners', 1, 0, 1],
+      ['safety', 2, 2, 0],
+    ]);
+    expect(topics[2]?.topic.description).toBe('Keeping schools safe');
   });
 
   it('an event is found only when published, and links its article only when that is published', async () => {

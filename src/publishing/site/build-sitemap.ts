@@ -14,7 +14,7 @@ const latest = (...values: (string | null | undefined)[]): string | undefined =>
 
 /**
  * Every public page with the time it last changed: the fixed pages, each published issue, article
- * and event, and every topic. A list page changed when the newest thing on it did.
+ * and event, and every topic (with the topic index). A list page changed when the newest thing on it did.
  */
 export async function listSitemapEntries(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<SitemapEntry[]> {
   const now = iso(ctx.clock.now());
@@ -44,13 +44,16 @@ export async function listSitemapEntries(ctx: Pick<AppContext, 'db' | 'clock'>):
     topicChanged.set(link.topic_id, latest(topicChanged.get(link.topic_id), changedOf.get(link.owner)));
   }
   const current = issues[0];
+  const topicEntries = topics.map((t) => ({ path: `/topics/${t.slug}`, lastmod: latest(t.created_at, topicChanged.get(t.id)) }));
 
   return [
     { path: '/', lastmod: current ? issueChanged(current) : undefined },
     { path: '/issues', lastmod: latest(...issues.map(issueChanged)) },
     ...issues.map((issue) => ({ path: `/issues/${issue.volume}/${issue.number}`, lastmod: issueChanged(issue) })),
     ...articles.map((a) => ({ path: `/articles/${a.slug}`, lastmod: changedOf.get(a.id) })),
-    ...topics.map((t) => ({ path: `/topics/${t.slug}`, lastmod: latest(t.created_at, topicChanged.get(t.id)) })),
+    // The index changed when any topic's page did (its counts move with theirs).
+    { path: '/topics', lastmod: latest(...topicEntries.map((t) => t.lastmod)) },
+    ...topicEntries,
     { path: '/events', lastmod: latest(...events.map((e) => e.updated_at)) },
     ...events.map((e) => ({ path: `/events/${e.slug}`, lastmod: e.updated_at })),
     { path: '/resources', lastmod: latest(...resources.map((r) => r.updated_at)) },

@@ -26,3 +26,11 @@ export function queryValue(query: unknown, name: string): string | undefined {
   if (typeof value !== 'string') throw new AppError('VALIDATION', `Give "${name}" once.`);
   return value;
 }
+
+/** `?page=` as a page number from 1; absent is page 1, anything but a plain whole number is VALIDATION (400). */
+export function parsePage(query: unknown): number {
+  const raw = queryValue(query, 'page');
+  if (raw === undefined) return 1;
+  if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw new AppError('VALIDATION', 'The page number must be a whole number from 1, such as 2.');
+  return Number(raw);
+}

@@ -31,7 +31,7 @@ export function ArticlePage({ ctx, view }: { ctx: PageContext; view: ArticleView
           <EventBox event={event} level={2} />
         ))}
         <AdditionalResources links={parseLinks(article.additional_resources)} level={2} id="additional-resources" />
-        <TopicLinks topics={topics} level={2} id="article-topics" />
+        <TopicLinks topics={topics} level={2} id="article-topics" allTopics />
         {article.show_disclaimer === 1 && ctx.settings.opinionDisclaimer ? (
           <p class="article-disclaimer">{ctx.settings.opinionDisclaimer}</p>
         ) : null}

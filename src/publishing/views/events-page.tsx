@@ -1,3 +1,4 @@
+import { Pagination } from '../../platform/views/components/pagination.tsx';
 import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { durationLabel, eventKindLabel, eventWhenLabel } from '../format.ts';
@@ -29,10 +30,20 @@ function EventList({ events }: { events: EventRow[] }) {
   );
 }
 
-/** `/events`: upcoming events soonest first, then past events newest first. */
-export function EventsPage({ ctx, listing }: { ctx: PageContext; listing: EventListing }) {
+/** `/events`: all upcoming events soonest first, then one page of past events newest first. */
+export function EventsPage({
+  ctx,
+  listing,
+}: {
+  ctx: PageContext;
+  /** Without the paging fields the past events are shown as one page. */
+  listing: Pick<EventListing, 'upcoming' | 'past'> & Partial<Pick<EventListing, 'page' | 'pageCount' | 'pastTotal'>>;
+}) {
+  const { page = 1, pageCount = 1, pastTotal = listing.past.length } = listing;
+  // Each page of past events gets its own title, so tabs, history and screen readers tell them apart.
+  const title = page > 1 ? `Events, past events page ${page} of ${pageCount}` : 'Events';
   return (
-    <Layout ctx={ctx} title="Events">
+    <Layout ctx={ctx} title={title}>
       <h1>Events</h1>
       <p class="usa-intro">X chats, webinars and in-person events from the {ctx.settings.siteName}.</p>
       <section aria-labelledby="upcoming-events" class="margin-bottom-5">
@@ -41,7 +52,13 @@ export function EventsPage({ ctx, listing }: { ctx: PageContext; listing: EventL
       </section>
       <section aria-labelledby="past-events">
         <h2 id="past-events">Past events</h2>
+        {pageCount > 1 ? (
+          <p class="text-base">
+            Page {page} of {pageCount}, {pastTotal} past events in all.
+          </p>
+        ) : null}
         {listing.past.length ? <EventList events={listing.past} /> : <p>No past events yet.</p>}
+        <Pagination basePath="/events" page={page} pageCount={pageCount} label="Pages of past events" />
       </section>
     </Layout>
   );

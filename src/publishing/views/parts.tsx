@@ -65,7 +65,18 @@ export function AdditionalResources({ links, level, id }: { links: Link[]; level
   );
 }
 
-export function TopicLinks({ topics, level, id }: { topics: TopicRow[]; level: Level; id: string }) {
+/** A piece's topics as tags; `allTopics` adds a link to the `/topics` index under them. */
+export function TopicLinks({
+  topics,
+  level,
+  id,
+  allTopics = false,
+}: {
+  topics: TopicRow[];
+  level: Level;
+  id: string;
+  allTopics?: boolean;
+}) {
   if (topics.length === 0) return null;
   return (
     <section class="margin-y-4" aria-labelledby={id}>
@@ -81,6 +92,11 @@ export function TopicLinks({ topics, level, id }: { topics: TopicRow[]; level: L
           </li>
         ))}
       </ul>
+      {allTopics ? (
+        <p>
+          <a href="/topics">All topics</a>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -93,6 +93,9 @@ export function TopicPage({ ctx, view }: { ctx: PageContext; view: TopicView }) 
           <a href={`/resources?topic=${encodeURIComponent(topic.slug)}`}>Filter the resources list by this topic</a>
         </p>
       ) : null}
+      <p>
+        <a href="/topics">All topics</a>
+      </p>
     </Layout>
   );
 }
