@@ -1,7 +1,6 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm, SelectField, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
-import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { EVENT_KINDS, type EventForm } from '../events/event-form.ts';
 import type { EventRow, listEvents } from '../events/event-queries.ts';
@@ -11,6 +10,7 @@ import { SLUG_HINT } from '../shared/slug.ts';
 import type { TopicOption } from '../shared/topic-links.ts';
 import { EVENT_TIME_ZONES } from '../shared/zoned-time.ts';
 import { InputField, TopicCheckboxes } from './fields.tsx';
+import { EditorialListPage } from './list-page.tsx';
 import { Notice, StatusTag, When } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listEvents>>['rows'][number];
@@ -20,47 +20,19 @@ export const simpleStateLabel = (status: string) => (status === 'published' ? 'P
 /** Events, latest first. */
 export function EventListPage(props: { ctx: PageContext; rows: ListRow[]; page: number; pageCount: number; notice?: string | undefined }) {
   return (
-    <AdminLayout ctx={props.ctx} title="Events">
-      <h1>Events</h1>
-      <Notice text={props.notice} />
-      <p>
-        <a href="/admin/events/new" class="usa-button">
-          New event
-        </a>
-      </p>
-      {props.rows.length === 0 ? (
-        <p>No events yet.</p>
-      ) : (
-        <table class="usa-table usa-table--borderless width-full">
-          <caption class="usa-sr-only">Events, latest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Starts</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/events/${row.id}`}>{row.title}</a>
-                </th>
-                <td>{kindLabel(row.kind)}</td>
-                <td>
-                  <When at={row.starts_at} timeZone={row.time_zone} />
-                </td>
-                <td>
-                  <StatusTag label={simpleStateLabel(row.status)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pagination basePath="/admin/events" page={props.page} pageCount={props.pageCount} label="Event pages" />
-    </AdminLayout>
+    <EditorialListPage
+      {...props}
+      title="Events"
+      basePath="/admin/events"
+      newLabel="New event"
+      caption="Events, latest first"
+      name={{ header: 'Event', text: (row) => row.title }}
+      columns={[
+        { header: 'Kind', cell: (row) => kindLabel(row.kind) },
+        { header: 'Starts', cell: (row) => <When at={row.starts_at} timeZone={row.time_zone} /> },
+        { header: 'State', cell: (row) => <StatusTag label={simpleStateLabel(row.status)} /> },
+      ]}
+    />
   );
 }
 

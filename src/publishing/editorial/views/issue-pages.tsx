@@ -1,7 +1,6 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm } from '../../../platform/views/components/forms.tsx';
-import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { issueMonthLabel } from '../../format.ts';
 import { STATE_LABELS } from '../articles/article-state.ts';
@@ -9,59 +8,31 @@ import type { IssueForm } from '../issues/issue-form.ts';
 import type { IssueRow, listIssueArticles, listIssues } from '../issues/issue-queries.ts';
 import { PUBLISHED_CONTENT_MESSAGE } from '../shared/actor.ts';
 import { ISSUE_RULE, issueLabel } from './article-fields.tsx';
+import { simpleStateLabel } from './event-pages.tsx';
 import { InputField } from './fields.tsx';
+import { EditorialListPage } from './list-page.tsx';
 import { ActionButton, Notice, StatusTag, When } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listIssues>>['rows'][number];
 type IssueArticle = Awaited<ReturnType<typeof listIssueArticles>>[number];
 
-const issueState = (status: 'draft' | 'published') => (status === 'published' ? 'Published' : 'Draft');
-
 /** Issues, newest first. */
 export function IssueListPage(props: { ctx: PageContext; rows: ListRow[]; page: number; pageCount: number; notice?: string | undefined }) {
   return (
-    <AdminLayout ctx={props.ctx} title="Issues">
-      <h1>Issues</h1>
-      <Notice text={props.notice} />
-      <p>
-        <a href="/admin/issues/new" class="usa-button">
-          New issue
-        </a>
-      </p>
-      <p class="usa-hint">{ISSUE_RULE}</p>
-      {props.rows.length === 0 ? (
-        <p>No issues yet.</p>
-      ) : (
-        <table class="usa-table usa-table--borderless width-full">
-          <caption class="usa-sr-only">Issues, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Issue</th>
-              <th scope="col">State</th>
-              <th scope="col">Articles</th>
-              <th scope="col">Published</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/issues/${row.id}`}>{issueLabel(row)}</a>
-                </th>
-                <td>
-                  <StatusTag label={issueState(row.status)} />
-                </td>
-                <td>{row.articles}</td>
-                <td>
-                  <When at={row.published_at} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pagination basePath="/admin/issues" page={props.page} pageCount={props.pageCount} label="Issue pages" />
-    </AdminLayout>
+    <EditorialListPage
+      {...props}
+      title="Issues"
+      basePath="/admin/issues"
+      newLabel="New issue"
+      caption="Issues, newest first"
+      intro={<p class="usa-hint">{ISSUE_RULE}</p>}
+      name={{ header: 'Issue', text: issueLabel }}
+      columns={[
+        { header: 'State', cell: (row) => <StatusTag label={simpleStateLabel(row.status)} /> },
+        { header: 'Articles', cell: (row) => row.articles },
+        { header: 'Published', cell: (row) => <When at={row.published_at} /> },
+      ]}
+    />
   );
 }
 
@@ -92,7 +63,7 @@ export function IssueFormPage(props: {
         <section aria-labelledby="issue-state-heading" class="margin-bottom-4">
           <h2 id="issue-state-heading">State</h2>
           <p>
-            <StatusTag label={issueState(issue.status)} />
+            <StatusTag label={simpleStateLabel(issue.status)} />
             {issue.published_at ? (
               <>
                 {' '}

@@ -1,7 +1,6 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm, SelectField, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
-import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { RESOURCE_KINDS, type ResourceForm } from '../resources/resource-form.ts';
 import type { listResources, ResourceRow } from '../resources/resource-queries.ts';
@@ -10,6 +9,7 @@ import { SIMPLE_STATUS_OPTIONS } from '../shared/simple-status.ts';
 import type { TopicOption } from '../shared/topic-links.ts';
 import { simpleStateLabel } from './event-pages.tsx';
 import { TopicCheckboxes } from './fields.tsx';
+import { EditorialListPage } from './list-page.tsx';
 import { Notice, StatusTag } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listResources>>['rows'][number];
@@ -24,45 +24,19 @@ export function ResourceListPage(props: {
   notice?: string | undefined;
 }) {
   return (
-    <AdminLayout ctx={props.ctx} title="Resources">
-      <h1>Resources</h1>
-      <Notice text={props.notice} />
-      <p>
-        <a href="/admin/resources/new" class="usa-button">
-          New resource
-        </a>
-      </p>
-      {props.rows.length === 0 ? (
-        <p>No resources yet.</p>
-      ) : (
-        <table class="usa-table usa-table--borderless width-full">
-          <caption class="usa-sr-only">Resources by title</caption>
-          <thead>
-            <tr>
-              <th scope="col">Resource</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Publisher</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/resources/${row.id}`}>{row.title}</a>
-                </th>
-                <td>{kindLabel(row.kind)}</td>
-                <td>{row.publisher}</td>
-                <td>
-                  <StatusTag label={simpleStateLabel(row.status)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pagination basePath="/admin/resources" page={props.page} pageCount={props.pageCount} label="Resource pages" />
-    </AdminLayout>
+    <EditorialListPage
+      {...props}
+      title="Resources"
+      basePath="/admin/resources"
+      newLabel="New resource"
+      caption="Resources by title"
+      name={{ header: 'Resource', text: (row) => row.title }}
+      columns={[
+        { header: 'Kind', cell: (row) => kindLabel(row.kind) },
+        { header: 'Publisher', cell: (row) => row.publisher },
+        { header: 'State', cell: (row) => <StatusTag label={simpleStateLabel(row.status)} /> },
+      ]}
+    />
   );
 }
 

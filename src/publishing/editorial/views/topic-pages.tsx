@@ -1,10 +1,10 @@
 import { AdminLayout } from '../../../administration/views/admin-layout.tsx';
 import { ErrorSummary, PostForm, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
-import { Pagination } from '../../../platform/views/components/pagination.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
 import { SLUG_HINT } from '../shared/slug.ts';
 import type { TopicForm } from '../topics/topic-form.ts';
 import type { listTopics, TopicRow } from '../topics/topic-queries.ts';
+import { EditorialListPage } from './list-page.tsx';
 import { Notice } from './parts.tsx';
 
 type ListRow = Awaited<ReturnType<typeof listTopics>>['rows'][number];
@@ -12,45 +12,20 @@ type ListRow = Awaited<ReturnType<typeof listTopics>>['rows'][number];
 /** Topics by name, with how often each is used. */
 export function TopicListPage(props: { ctx: PageContext; rows: ListRow[]; page: number; pageCount: number; notice?: string | undefined }) {
   return (
-    <AdminLayout ctx={props.ctx} title="Topics">
-      <h1>Topics</h1>
-      <Notice text={props.notice} />
-      <p>
-        <a href="/admin/topics/new" class="usa-button">
-          New topic
-        </a>
-      </p>
-      {props.rows.length === 0 ? (
-        <p>No topics yet.</p>
-      ) : (
-        <table class="usa-table usa-table--borderless width-full">
-          <caption class="usa-sr-only">Topics by name</caption>
-          <thead>
-            <tr>
-              <th scope="col">Topic</th>
-              <th scope="col">Slug</th>
-              <th scope="col">Articles</th>
-              <th scope="col">Events</th>
-              <th scope="col">Resources</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/topics/${row.id}`}>{row.name}</a>
-                </th>
-                <td>{row.slug}</td>
-                <td>{Number(row.articles ?? 0)}</td>
-                <td>{Number(row.events ?? 0)}</td>
-                <td>{Number(row.resources ?? 0)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pagination basePath="/admin/topics" page={props.page} pageCount={props.pageCount} label="Topic pages" />
-    </AdminLayout>
+    <EditorialListPage
+      {...props}
+      title="Topics"
+      basePath="/admin/topics"
+      newLabel="New topic"
+      caption="Topics by name"
+      name={{ header: 'Topic', text: (row) => row.name }}
+      columns={[
+        { header: 'Slug', cell: (row) => row.slug },
+        { header: 'Articles', cell: (row) => Number(row.articles ?? 0) },
+        { header: 'Events', cell: (row) => Number(row.events ?? 0) },
+        { header: 'Resources', cell: (row) => Number(row.resources ?? 0) },
+      ]}
+    />
   );
 }
 
