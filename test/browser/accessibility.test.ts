@@ -8,16 +8,16 @@ import type { AppContext } from '../../src/platform/context.ts';
 import { parseDevMail } from '../../src/platform/mail/dev-mailbox.ts';
 import { createStaff } from '../support/app.ts';
 import {
-  type AxeFinding,
   axeViolations,
   BROWSER_HOOK_TIMEOUT,
   BROWSER_TEST_TIMEOUT,
   type ConsoleProblem,
+  check,
   chromiumMissing,
-  describeFindings,
   freshTotp,
   heading,
   launchChromium,
+  open as openPage,
   type RunningApp,
   startApp,
   WatchedContext,
@@ -93,7 +93,6 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
   let secondAdmin: Staff;
   let firstAdminSetupUrl: string;
   let inviteSetupUrl: string;
-  const allFindings: AxeFinding[] = [];
   const otherConsoleErrors: ConsoleProblem[] = [];
 
   beforeAll(async () => {
@@ -134,37 +133,13 @@ describe.skipIf(chromiumMissing)('in a real browser: every page passes axe (WCAG
   }, BROWSER_HOOK_TIMEOUT);
 
   afterAll(async () => {
-    if (allFindings.length > 0) console.log(`All axe violations:\n${describeFindings(allFindings)}`);
     const errors = [visitor, admin, halfSignedIn, postponed].flatMap((w) => w?.consoleErrors ?? []).concat(otherConsoleErrors);
     if (errors.length > 0) console.log(`Console errors (not CSP):\n${errors.map((e) => `  ${e.url}: ${e.text}`).join('\n')}`);
     await browser?.close();
     await running?.close();
   }, BROWSER_HOOK_TIMEOUT);
 
-  /**
-   * Opens a page in `watched`, brings it to the state to check, then runs axe on it and checks that
-   * the browser reported no CSP violation and no script error while it was open.
-   */
-  async function check(watched: WatchedContext, label: string, visit: (page: Page) => Promise<unknown>) {
-    const csp = watched.cspViolations.length;
-    const pageErrors = watched.pageErrors.length;
-    const page = await watched.newPage();
-    try {
-      await visit(page);
-      const findings = await axeViolations(page, label);
-      allFindings.push(...findings);
-      expect(findings, `axe violations on ${label}:\n${describeFindings(findings)}`).toEqual([]);
-      expect(watched.cspViolations.slice(csp), `CSP violations on ${label}`).toEqual([]);
-      expect(watched.pageErrors.slice(pageErrors), `script errors on ${label}`).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
-
-  async function open(page: Page, path: string, status = 200) {
-    const response = await page.goto(path.startsWith('http') ? path : `${origin}${path}`);
-    expect(response?.status(), `status of ${path}`).toBe(status);
-  }
+  const open = (page: Page, path: string, status = 200) => openPage(page, origin, path, status);
 
   const t = BROWSER_TEST_TIMEOUT;
 

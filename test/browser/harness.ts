@@ -4,6 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createTestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/databases.ts';
@@ -187,4 +188,30 @@ export async function enrolmentKeyOn(page: Page): Promise<string> {
 /** The page's level-1 heading text. */
 export async function heading(page: Page): Promise<string> {
   return ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+}
+
+/** Opens `path` (or an absolute URL, such as a link from an e-mail) and checks its status. */
+export async function open(page: Page, origin: string, path: string, status = 200) {
+  const response = await page.goto(path.startsWith('http') ? path : `${origin}${path}`);
+  expect(response?.status(), `status of ${path}`).toBe(status);
+}
+
+/** Runs axe (WCAG 2.1 A/AA) on the page as it is, and checks for CSP violations and script errors. */
+export async function expectAccessible(watched: WatchedContext, page: Page, label: string, since: { csp: number; errors: number }) {
+  const findings = await axeViolations(page, label);
+  expect(findings, `axe violations on ${label}:\n${describeFindings(findings)}`).toEqual([]);
+  expect(watched.cspViolations.slice(since.csp), `CSP violations on ${label}`).toEqual([]);
+  expect(watched.pageErrors.slice(since.errors), `script errors on ${label}`).toEqual([]);
+}
+
+/** Opens a page in `watched`, brings it to the state to check, and runs the checks on it. */
+export async function check(watched: WatchedContext, label: string, visit: (page: Page) => Promise<unknown>) {
+  const since = { csp: watched.cspViolations.length, errors: watched.pageErrors.length };
+  const page = await watched.newPage();
+  try {
+    await visit(page);
+    await expectAccessible(watched, page, label, since);
+  } finally {
+    await page.close();
+  }
 }

@@ -9,6 +9,7 @@ import {
   chromiumMissing,
   describeFindings,
   launchChromium,
+  open as openPage,
   type RunningApp,
   startApp,
   WatchedContext,
@@ -55,10 +56,7 @@ describe.skipIf(chromiumMissing)('in a real browser: the public pages of the pub
     await running?.close();
   }, BROWSER_HOOK_TIMEOUT);
 
-  async function open(page: Page, path: string) {
-    const response = await page.goto(`${running.origin}${path}`);
-    expect(response?.status(), `status of ${path}`).toBe(200);
-  }
+  const open = (page: Page, path: string) => openPage(page, running.origin, path);
 
   for (const path of publicPages) {
     it(

@@ -2,15 +2,14 @@ import { Secret } from 'otpauth';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type AxeFinding,
-  axeViolations,
   BROWSER_HOOK_TIMEOUT,
   BROWSER_TEST_TIMEOUT,
+  check,
   chromiumMissing,
-  describeFindings,
   freshTotp,
   heading,
   launchChromium,
+  open as openPage,
   type RunningApp,
   startApp,
   WatchedContext,
@@ -58,7 +57,6 @@ describe.skipIf(chromiumMissing)('Contact Us in a real browser: axe (WCAG 2.1 A 
   let origin: string;
   let visitor: WatchedContext;
   let admin: WatchedContext;
-  const allFindings: AxeFinding[] = [];
 
   beforeAll(async () => {
     running = await startApp();
@@ -81,32 +79,11 @@ describe.skipIf(chromiumMissing)('Contact Us in a real browser: axe (WCAG 2.1 A 
   }, BROWSER_HOOK_TIMEOUT);
 
   afterAll(async () => {
-    if (allFindings.length > 0) console.log(`All axe violations:\n${describeFindings(allFindings)}`);
     await browser?.close();
     await running?.close();
   }, BROWSER_HOOK_TIMEOUT);
 
-  /** Brings a page to the state to check, then runs axe and checks for CSP violations and script errors. */
-  async function check(watched: WatchedContext, label: string, visit: (page: Page) => Promise<unknown>) {
-    const csp = watched.cspViolations.length;
-    const pageErrors = watched.pageErrors.length;
-    const page = await watched.newPage();
-    try {
-      await visit(page);
-      const findings = await axeViolations(page, label);
-      allFindings.push(...findings);
-      expect(findings, `axe violations on ${label}:\n${describeFindings(findings)}`).toEqual([]);
-      expect(watched.cspViolations.slice(csp), `CSP violations on ${label}`).toEqual([]);
-      expect(watched.pageErrors.slice(pageErrors), `script errors on ${label}`).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }
-
-  async function open(page: Page, path: string, status = 200) {
-    const response = await page.goto(`${origin}${path}`);
-    expect(response?.status(), `status of ${path}`).toBe(status);
-  }
+  const open = (page: Page, path: string, status = 200) => openPage(page, origin, path, status);
 
   const t = BROWSER_TEST_TIMEOUT;
 

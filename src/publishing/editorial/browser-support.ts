@@ -1,7 +1,10 @@
 import { Secret } from 'otpauth';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { axeViolations, describeFindings, freshTotp, type WatchedContext } from '../../../test/browser/harness.ts';
+import { freshTotp } from '../../../test/browser/harness.ts';
+
+export { check, open } from '../../../test/browser/harness.ts';
+
 import { createStaff } from '../../../test/support/app.ts';
 import { totpBox } from '../../accounts/verify-second-factor.ts';
 import { iso } from '../../platform/clock.ts';
@@ -58,30 +61,4 @@ export async function signIn(page: Page, origin: string, staff: Staff): Promise<
   const { code } = await freshTotp(staff.totpKey, -1);
   await page.getByLabel('6-digit code').fill(code);
   expect(await submit(page, page.getByRole('button', { name: 'Verify' }))).toBe(200);
-}
-
-/** Opens `path` and checks its status. */
-export async function open(page: Page, origin: string, path: string, status = 200) {
-  const response = await page.goto(`${origin}${path}`);
-  expect(response?.status(), `status of ${path}`).toBe(status);
-}
-
-/** Runs axe (WCAG 2.1 A/AA) on the page as it is, and checks for CSP violations and script errors. */
-export async function expectAccessible(watched: WatchedContext, page: Page, label: string, since: { csp: number; errors: number }) {
-  const findings = await axeViolations(page, label);
-  expect(findings, `axe violations on ${label}:\n${describeFindings(findings)}`).toEqual([]);
-  expect(watched.cspViolations.slice(since.csp), `CSP violations on ${label}`).toEqual([]);
-  expect(watched.pageErrors.slice(since.errors), `script errors on ${label}`).toEqual([]);
-}
-
-/** Opens a page in `watched`, brings it to the state to check, and runs the checks on it. */
-export async function check(watched: WatchedContext, label: string, visit: (page: Page) => Promise<unknown>) {
-  const since = { csp: watched.cspViolations.length, errors: watched.pageErrors.length };
-  const page = await watched.newPage();
-  try {
-    await visit(page);
-    await expectAccessible(watched, page, label, since);
-  } finally {
-    await page.close();
-  }
 }
