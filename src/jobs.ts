@@ -1,4 +1,5 @@
-import { iso } from './platform/clock.ts';
+import { purgeExpiredAuthTokens } from './accounts/auth-tokens.ts';
+import { purgeExpiredSessions } from './platform/auth/sessions.ts';
 import type { AppContext } from './platform/context.ts';
 import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
 import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
@@ -13,9 +14,8 @@ function handlers(ctx: AppContext): Record<string, JobHandler> {
     ...editorialJobHandlers(ctx),
     // Expired sessions, spent or expired links and finished rate-limit windows: nothing to keep.
     'platform.cleanup': async () => {
-      const now = iso(ctx.clock.now());
-      await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-      await ctx.db.deleteFrom('auth_tokens').where('expires_at', '<=', now).execute();
+      await purgeExpiredSessions(ctx.db, ctx.clock);
+      await purgeExpiredAuthTokens(ctx);
       await purgeExpiredRateLimits(ctx.db, ctx.clock);
     },
   };

@@ -58,3 +58,9 @@ export async function consumeAuthToken(ctx: Pick<AppContext, 'db' | 'clock'>, to
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Deletes setup and recovery tokens whose time is up, used or not. */
+export async function purgeExpiredAuthTokens(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
+  const result = await ctx.db.deleteFrom('auth_tokens').where('expires_at', '<=', iso(ctx.clock.now())).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

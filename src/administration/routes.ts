@@ -3,7 +3,7 @@ import { changeStaffRole, listStaff } from '../accounts/change-staff-role.ts';
 import { emailSchema } from '../accounts/email-address.ts';
 import { issueSetupLink } from '../accounts/issue-setup-link.ts';
 import { endUserSessions, setAccountStatus } from '../accounts/set-account-status.ts';
-import { listAuditEntries } from '../platform/audit/audit-log.ts';
+import { countAuditEntries, listAuditEntries } from '../platform/audit/audit-log.ts';
 import { requireAbility } from '../platform/auth/guards.ts';
 import { AppError, notFound, validationFieldsOf } from '../platform/errors.ts';
 import type { FeatureRoutes } from '../platform/http/app.ts';
@@ -136,14 +136,11 @@ export const administrationRoutes: FeatureRoutes = async (app, ctx) => {
 
   app.get('/admin/audit', administer, async (request, reply) => {
     const page = pageNumber(request.query);
-    const total = await ctx.db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const entries = await listAuditEntries(ctx.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return reply.html(
-      AuditPage({ ctx: await reply.pageContext(), entries, page, pageCount: Math.max(1, Math.ceil(Number(total.n) / PAGE_SIZE)) }),
-    );
+    const [total, entries] = await Promise.all([
+      countAuditEntries(ctx.db),
+      listAuditEntries(ctx.db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    ]);
+    return reply.html(AuditPage({ ctx: await reply.pageContext(), entries, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) }));
   });
 
   app.get('/admin/mail', administer, async (request, reply) => {

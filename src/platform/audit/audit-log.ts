@@ -48,3 +48,12 @@ export function auditLog(db: Db, clock: Clock, secret: string): AuditRecorder {
 export function listAuditEntries(db: Db, { limit, offset }: { limit: number; offset: number }) {
   return db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
 }
+
+/** How many entries the log holds, for paging. */
+export async function countAuditEntries(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -101,3 +101,9 @@ export async function destroyUserSessions(db: Db, userId: string, keepTokenHash?
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Deletes sessions past their absolute end (idle ones are removed when next presented). */
+export async function purgeExpiredSessions(db: Db, clock: Clock): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', iso(clock.now())).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
