@@ -4,14 +4,16 @@ import type { AppContext } from './platform/context.ts';
 import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
 import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
 import { editorialJobHandlers } from './publishing/editorial/jobs.ts';
+import { subscriptionJobHandlers, subscriptionSchedules } from './subscriptions/jobs.ts';
 
 /** Recurring jobs every installation runs. Features add theirs here. */
-const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: 'UTC' }];
+const schedules = [{ name: 'platform.cleanup', cron: '*/15 * * * *', timeZone: 'UTC' }, ...subscriptionSchedules];
 
 /** Handlers by job name. */
 function handlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...editorialJobHandlers(ctx),
+    ...subscriptionJobHandlers(ctx),
     // Expired sessions, spent or expired links and finished rate-limit windows: nothing to keep.
     'platform.cleanup': async () => {
       await purgeExpiredSessions(ctx.db, ctx.clock);

@@ -10,6 +10,7 @@ import type { StaffRole } from './platform/db/schema.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp, createRuntime, type Runtime } from './server.ts';
 import { prepareInstallation, seedInstallation } from './start.ts';
+import { registerSubscriberCommands } from './subscriptions/import/cli.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -156,6 +157,8 @@ program
       print(`Backup written to ${target} (integrity check: ok).`);
     }),
   );
+
+registerSubscriberCommands(program, withRuntime);
 
 program.parseAsync().catch((error: unknown) => {
   // Expected failures get their message; anything else its stack, for the operator at the console.

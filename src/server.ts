@@ -13,6 +13,9 @@ import { contactRoutes } from './publishing/contact/routes.ts';
 import { editorialRoutes } from './publishing/editorial/routes.ts';
 import { publishingRoutes } from './publishing/routes.ts';
 import { searchRoutes } from './publishing/search/routes.ts';
+import { subscriberAdminRoutes } from './subscriptions/admin/routes.ts';
+import { subscriberImportRoutes } from './subscriptions/import/routes.ts';
+import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 /** Every feature's routes, in registration order. */
 export const features: FeatureRoutes[] = [
@@ -22,6 +25,9 @@ export const features: FeatureRoutes[] = [
   editorialRoutes,
   accountRoutes,
   administrationRoutes,
+  subscriptionRoutes,
+  subscriberAdminRoutes,
+  subscriberImportRoutes,
 ];
 
 export interface Runtime {

@@ -4,6 +4,7 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { seedSiteSettings } from './platform/settings/site-settings.ts';
 import { rebuildSearchIndex } from './publishing/search/index-entry.ts';
 import { seedDemoContent } from './publishing/seed-demo-content.ts';
+import { seedSubscriptionTopics } from './subscriptions/topics.ts';
 
 /**
  * What every start does, in order: migrate, seed what is missing, and on a fresh install print a
@@ -29,9 +30,11 @@ export async function prepareInstallation(ctx: AppContext, print: (line: string)
 export async function seedInstallation(ctx: AppContext) {
   const settings = await seedSiteSettings(ctx.db, ctx.clock);
   const content = await seedDemoContent(ctx);
+  const topics = await seedSubscriptionTopics(ctx.db, ctx.clock);
   if (settings || content.issues + content.articles + content.events > 0) {
     await rebuildSearchIndex(ctx);
     ctx.log.info({ settings, ...content }, 'demo content seeded');
   }
-  return { settings, ...content };
+  if (topics > 0) ctx.log.info({ topics }, 'subscription topics seeded');
+  return { settings, ...content, topics };
 }

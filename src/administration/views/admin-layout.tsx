@@ -11,6 +11,8 @@ const sections = [
   { href: '/admin/topics', label: 'Topics' },
   { href: '/admin/uploads', label: 'Images' },
   { href: '/admin/contact', label: 'Contact inbox' },
+  { href: '/admin/subscribers', label: 'Subscribers' },
+  { href: '/admin/subscriptions/topics', label: 'Subscription topics' },
   { href: '/admin/users', label: 'Staff' },
   { href: '/admin/settings', label: 'Site settings' },
   { href: '/admin/mail', label: 'Dev mailbox' },

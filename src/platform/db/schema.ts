@@ -248,6 +248,131 @@ export interface ContentVersionTable {
   version: number;
 }
 
+export type TopicFrequency = 'as_published' | 'weekly' | 'monthly' | 'quarterly';
+export type TopicVisibility = 'public' | 'private';
+export type SubscriberStatus = 'pending' | 'active' | 'paused' | 'unsubscribed';
+export type DeliveryFrequency = 'every' | 'digest';
+export type SuppressionReason = 'deleted' | 'hard_bounce' | 'complaint' | 'manual';
+export type SubscriberAccessPurpose = 'sign_in' | 'session';
+export type SubscriberImportStatus = 'validating' | 'ready' | 'importing' | 'imported' | 'discarded' | 'failed';
+
+export interface SubscriptionTopicsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  frequency: TopicFrequency;
+  visibility: TopicVisibility;
+  position: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export type SubscriptionTopic = Selectable<SubscriptionTopicsTable>;
+
+export interface SubscribersTable {
+  id: string;
+  email: string;
+  status: SubscriberStatus;
+  consent_at: string | null;
+  consent_source: string;
+  consent_ip_hash: string | null;
+  consent_user_agent: string | null;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type Subscriber = Selectable<SubscribersTable>;
+
+export interface SubscriptionsTable {
+  subscriber_id: string;
+  topic_id: string;
+  frequency: DeliveryFrequency;
+  created_at: string;
+}
+
+export interface SubscriptionRequestsTable {
+  id: string;
+  email: string;
+  topic_ids: string;
+  source: string;
+  ip_hash: string | null;
+  user_agent: string | null;
+  created_at: string;
+  processed_at: string | null;
+  token_hash: string | null;
+  expires_at: string | null;
+}
+
+export interface SubscriberAccessTokensTable {
+  token_hash: string;
+  subscriber_id: string;
+  purpose: SubscriberAccessPurpose;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SubscriberEventsTable {
+  id: Generated<number>;
+  subscriber_id: string;
+  at: string;
+  kind: string;
+  actor: string;
+  details: Generated<string>;
+}
+
+export interface SubscriberSuppressionsTable {
+  email_hash: string;
+  reason: SuppressionReason;
+  created_at: string;
+}
+
+export interface SubscriptionCountsTable {
+  topic_id: string;
+  status: SubscriberStatus;
+  subscribers: number;
+}
+
+export interface SubscriptionGrowthTable {
+  month: string;
+  confirmed: number;
+  unsubscribed: number;
+}
+
+export interface SubscriberImportsTable {
+  id: string;
+  file_name: string;
+  status: SubscriberImportStatus;
+  total_rows: Generated<number>;
+  valid_rows: Generated<number>;
+  rejected_rows: Generated<number>;
+  imported_rows: Generated<number>;
+  updated_rows: Generated<number>;
+  skipped_rows: Generated<number>;
+  error: string | null;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface SubscriberImportRowsTable {
+  import_id: string;
+  line: number;
+  subscriber_id: string;
+  email: string;
+  email_hash: string;
+  topic_ids: string;
+  consent_at: string | null;
+  source: string;
+}
+
+export interface SubscriberImportRejectionsTable {
+  import_id: string;
+  line: number;
+  reason: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -272,6 +397,18 @@ export interface Database {
   publishing_resource_topics: PublishingResourceTopicsTable;
   publishing_uploads: PublishingUploadsTable;
   publishing_contact_messages: PublishingContactMessagesTable;
+  subscription_topics: SubscriptionTopicsTable;
+  subscribers: SubscribersTable;
+  subscriptions: SubscriptionsTable;
+  subscription_requests: SubscriptionRequestsTable;
+  subscriber_access_tokens: SubscriberAccessTokensTable;
+  subscriber_events: SubscriberEventsTable;
+  subscriber_suppressions: SubscriberSuppressionsTable;
+  subscription_counts: SubscriptionCountsTable;
+  subscription_growth: SubscriptionGrowthTable;
+  subscriber_imports: SubscriberImportsTable;
+  subscriber_import_rows: SubscriberImportRowsTable;
+  subscriber_import_rejections: SubscriberImportRejectionsTable;
 }
 
 export type NewUser = Insertable<UsersTable>;

@@ -15,6 +15,15 @@ export function formFields(request: FastifyRequest): Record<string, string> {
   return fields;
 }
 
+/** Every value posted under `name` (checkbox groups), strings only, in the order sent. */
+export function formValues(request: FastifyRequest, name: string): string[] {
+  const body = request.body;
+  if (!body || typeof body !== 'object') return [];
+  const value = (body as Record<string, unknown>)[name];
+  const values = Array.isArray(value) ? value : [value];
+  return values.filter((v): v is string => typeof v === 'string');
+}
+
 /** A same-site path to return to after signing in; anything else (//evil, https://…) becomes "/". */
 export function safeNextPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
