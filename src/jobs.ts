@@ -3,6 +3,7 @@ import { purgeExpiredSessions } from './platform/auth/sessions.ts';
 import type { AppContext } from './platform/context.ts';
 import { purgeExpiredRateLimits } from './platform/http/rate-limit.ts';
 import { defineSchedule, type JobHandler, JobRunner } from './platform/jobs/index.ts';
+import { purgeFinishedJobs } from './platform/jobs/purge.ts';
 import { editorialJobHandlers } from './publishing/editorial/jobs.ts';
 import { subscriptionJobHandlers, subscriptionSchedules } from './subscriptions/jobs.ts';
 
@@ -14,11 +15,12 @@ function handlers(ctx: AppContext): Record<string, JobHandler> {
   return {
     ...editorialJobHandlers(ctx),
     ...subscriptionJobHandlers(ctx),
-    // Expired sessions, spent or expired links and finished rate-limit windows: nothing to keep.
+    // Expired sessions, spent or expired links, finished rate-limit windows and old finished jobs: nothing to keep.
     'platform.cleanup': async () => {
       await purgeExpiredSessions(ctx.db, ctx.clock);
       await purgeExpiredAuthTokens(ctx);
       await purgeExpiredRateLimits(ctx.db, ctx.clock);
+      await purgeFinishedJobs(ctx.db, ctx.clock);
     },
   };
 }

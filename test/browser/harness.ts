@@ -54,11 +54,11 @@ async function freePort(): Promise<number> {
  * The real application on an in-memory SQLite database, listening on 127.0.0.1. PUBLIC_URL is that
  * origin, so e-mailed links work in the browser and the app runs as a local demo.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: { env?: Record<string, string> } = {}): Promise<RunningApp> {
   const handle = await createTestDatabase('sqlite');
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const { app, ctx } = await createTestApp(handle, { env: { PUBLIC_URL: origin, PORT: String(port) } });
+  const { app, ctx } = await createTestApp(handle, { env: { PUBLIC_URL: origin, PORT: String(port), ...options.env } });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     app,
