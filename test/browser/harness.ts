@@ -7,7 +7,7 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 import { expect } from 'vitest';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createTestApp } from '../support/app.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { createTestDatabase, type Engine } from '../support/databases.ts';
 
 /**
  * Shared set-up for the browser tests: the real app listening on a free local port, and a headless
@@ -51,11 +51,11 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The real application on an in-memory SQLite database, listening on 127.0.0.1. PUBLIC_URL is that
+ * The real application on a test database (in-memory SQLite unless `engine` says otherwise), listening on 127.0.0.1. PUBLIC_URL is that
  * origin, so e-mailed links work in the browser and the app runs as a local demo.
  */
-export async function startApp(options: { env?: Record<string, string> } = {}): Promise<RunningApp> {
-  const handle = await createTestDatabase('sqlite');
+export async function startApp(options: { env?: Record<string, string>; engine?: Engine } = {}): Promise<RunningApp> {
+  const handle = await createTestDatabase(options.engine ?? 'sqlite');
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const { app, ctx } = await createTestApp(handle, { env: { PUBLIC_URL: origin, PORT: String(port), ...options.env } });
