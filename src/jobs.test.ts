@@ -21,15 +21,16 @@ describeEachDatabase('the cleanup job', ({ handle }) => {
     const runner = await createJobRunner(ctx);
     clock.advance(SESSION_ABSOLUTE_MS);
     const live = await createSession(ctx.db, clock, { userId: staff.userId, awaitingSecondFactor: false, secondFactorVerified: false });
-    expect(await runner.fireDueSchedules()).toBe(1);
-    expect(await runner.runOnce()).toBe(1);
+    // Features' own schedules (subscriptions) come due as well; this test is about the cleanup.
+    expect(await runner.fireDueSchedules()).toBeGreaterThanOrEqual(1);
+    while ((await runner.runOnce()) > 0);
 
     expect(await ctx.db.selectFrom('sessions').select('token_hash').execute()).toHaveLength(1);
     expect(live).toBeTruthy();
     // The setup link made by createStaff was used but expires later; only the recovery link is gone.
     expect(await ctx.db.selectFrom('auth_tokens').select('purpose').where('purpose', '=', 'recovery').execute()).toEqual([]);
     expect((await ctx.db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key)).toEqual(['long']);
-    const job = await ctx.db.selectFrom('jobs').select(['name', 'status']).executeTakeFirstOrThrow();
+    const job = await ctx.db.selectFrom('jobs').select(['name', 'status']).where('name', '=', 'platform.cleanup').executeTakeFirstOrThrow();
     expect(job).toEqual({ name: 'platform.cleanup', status: 'done' });
     await app.close();
   });

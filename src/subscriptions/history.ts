@@ -12,6 +12,7 @@ export type SubscriberEventKind =
   | 'paused'
   | 'resumed'
   | 'unsubscribed'
+  | 'suppressed'
   | 'exported'
   | 'preferences_link_sent';
 

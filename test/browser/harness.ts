@@ -3,7 +3,7 @@ import net from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { AppContext } from '../../src/platform/context.ts';
 import { createTestApp } from '../support/app.ts';
@@ -214,4 +214,15 @@ export async function check(watched: WatchedContext, label: string, visit: (page
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Ticks or clears a checkbox or radio button as a person does, by clicking its label: USWDS moves
+ * the input itself off screen and draws the box on the label, so the input cannot be clicked.
+ */
+export async function setChecked(input: Locator, checked = true) {
+  if ((await input.isChecked()) === checked) return;
+  const id = await input.getAttribute('id');
+  await input.page().locator(`label[for="${id}"]`).click();
+  expect(await input.isChecked()).toBe(checked);
 }

@@ -31,10 +31,11 @@ describeEachDatabase('public pages', ({ handle }) => {
     expect(page).not.toContain('SECOND BODY');
     expect(page.indexOf(DEMO.articleTitle)).toBeLessThan(page.indexOf('A second story'));
     expect(page).not.toContain('An unfinished draft');
-    // Subscriptions do not exist yet: the box says so and offers no form to type an address into.
+    // The subscribe box: a plain GET form to /subscribe (no form token, so the page stays cacheable).
     expect(page).toContain('Subscribe to Email Updates');
-    expect(page).toContain('not available yet');
-    expect(page).not.toMatch(/<form|type="email"/);
+    expect(page).toMatch(/<form method="get" action="\/subscribe"/);
+    expect(page).toMatch(/type="email"/);
+    expect(page).not.toContain('_csrf');
     for (const feed of ['/feed.xml', '/atom.xml', '/feed.json']) expect(page).toContain(`href="${feed}"`);
   });
 

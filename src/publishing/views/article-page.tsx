@@ -1,9 +1,9 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { publishedDateLabel } from '../format.ts';
 import type { ArticleView } from '../site/find-article.ts';
 import { parseLinks, splitAuthors } from '../site/rows.ts';
-import { AdditionalResources, ArticleBody, EventBox, IssueStamp, namesList, SubscribeBox, TopicLinks } from './parts.tsx';
+import { AdditionalResources, ArticleBody, EventBox, IssueStamp, namesList, TopicLinks } from './parts.tsx';
+import { PublicLayout } from './public-layout.tsx';
 
 /** `/articles/:slug`: one article in full, readable on screen and on paper. */
 export function ArticlePage({ ctx, view }: { ctx: PageContext; view: ArticleView }) {
@@ -11,7 +11,7 @@ export function ArticlePage({ ctx, view }: { ctx: PageContext; view: ArticleView
   const authors = splitAuthors(article.authors);
   const published = article.published_at ?? article.updated_at;
   return (
-    <Layout ctx={ctx} title={article.title}>
+    <PublicLayout ctx={ctx} title={article.title}>
       <article class="article-page" aria-labelledby="article-title">
         {issue ? <IssueStamp issue={issue} /> : null}
         <h1 id="article-title">{article.title}</h1>
@@ -36,7 +36,6 @@ export function ArticlePage({ ctx, view }: { ctx: PageContext; view: ArticleView
           <p class="article-disclaimer">{ctx.settings.opinionDisclaimer}</p>
         ) : null}
       </article>
-      <SubscribeBox level={2} />
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,9 +1,9 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { durationLabel, eventKindLabel, eventWhenLabel, hashtagUrl, safeHttpUrl } from '../format.ts';
 import type { EventView } from '../site/find-event.ts';
 import { parseHosts } from '../site/rows.ts';
 import { ArticleBody, CalendarLink, HostList, TopicLinks } from './parts.tsx';
+import { PublicLayout } from './public-layout.tsx';
 
 /** Where the reader's-own-time script is served (see site/assets/local-time.js). */
 export const LOCAL_TIME_SCRIPT = '/assets/publishing/local-time.js';
@@ -16,7 +16,7 @@ export function EventPage({ ctx, view, now }: { ctx: PageContext; view: EventVie
   const recordingUrl = safeHttpUrl(event.recording_url);
   const past = new Date(event.starts_at).getTime() < now.getTime();
   return (
-    <Layout ctx={ctx} title={event.title}>
+    <PublicLayout ctx={ctx} title={event.title}>
       <p class="issue-dateline">
         <span class="usa-tag">{eventKindLabel(event.kind)}</span>
         {past ? ' Past event' : null}
@@ -91,6 +91,6 @@ export function EventPage({ ctx, view, now }: { ctx: PageContext; view: EventVie
         <a href="/events">All events</a>
       </p>
       <script nonce={ctx.nonce} src={LOCAL_TIME_SCRIPT} defer />
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,9 +1,9 @@
 import { Pagination } from '../../platform/views/components/pagination.tsx';
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { durationLabel, eventKindLabel, eventWhenLabel } from '../format.ts';
 import type { EventListing } from '../site/list-events.ts';
 import type { EventRow } from '../site/published.ts';
+import { PublicLayout } from './public-layout.tsx';
 
 function EventList({ events }: { events: EventRow[] }) {
   return (
@@ -43,7 +43,7 @@ export function EventsPage({
   // Each page of past events gets its own title, so tabs, history and screen readers tell them apart.
   const title = page > 1 ? `Events, past events page ${page} of ${pageCount}` : 'Events';
   return (
-    <Layout ctx={ctx} title={title}>
+    <PublicLayout ctx={ctx} title={title}>
       <h1>Events</h1>
       <p class="usa-intro">X chats, webinars and in-person events from the {ctx.settings.siteName}.</p>
       <section aria-labelledby="upcoming-events" class="margin-bottom-5">
@@ -60,6 +60,6 @@ export function EventsPage({
         {listing.past.length ? <EventList events={listing.past} /> : <p>No past events yet.</p>}
         <Pagination basePath="/events" page={page} pageCount={pageCount} label="Pages of past events" />
       </section>
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,10 +1,10 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { issueDateline, publishedDateLabel } from '../format.ts';
 import type { IssueContents } from '../site/find-issue.ts';
 import type { ArticleRow } from '../site/published.ts';
 import { parseLinks, splitAuthors } from '../site/rows.ts';
-import { AdditionalResources, ArticleBody, EventBox, FollowLinks, IssueStamp, namesList, SubscribeBox, TopicLinks } from './parts.tsx';
+import { AdditionalResources, ArticleBody, EventBox, FollowLinks, IssueStamp, namesList, TopicLinks } from './parts.tsx';
+import { PublicLayout } from './public-layout.tsx';
 
 /** The lead article in full, as the newsletter prints it: title, byline, body, event, resources. */
 function LeadArticle({ article, contents }: { article: ArticleRow; contents: IssueContents }) {
@@ -78,7 +78,6 @@ function IssueContentsView({ contents }: { contents: IssueContents }) {
             </ul>
           </nav>
         ) : null}
-        <SubscribeBox level={2} />
         <FollowLinks level={2} />
         <p>
           <a href="/issues">Earlier issues</a> · <a href="/events">Events</a> · <a href="/resources">Resources</a>
@@ -92,22 +91,22 @@ function IssueContentsView({ contents }: { contents: IssueContents }) {
 export function HomePage({ ctx, current }: { ctx: PageContext; current: IssueContents | undefined }) {
   if (!current) {
     return (
-      <Layout ctx={ctx} title="Current issue">
+      <PublicLayout ctx={ctx} title="Current issue">
         <h1>{ctx.settings.siteName}</h1>
         <p class="usa-intro">No issue has been published yet.</p>
         <FollowLinks level={2} />
-      </Layout>
+      </PublicLayout>
     );
   }
   const dateline = issueDateline(current.issue);
   return (
-    <Layout ctx={ctx} title={dateline}>
+    <PublicLayout ctx={ctx} title={dateline}>
       <IssueStamp issue={current.issue} />
       <h1 class="usa-sr-only">
         {ctx.settings.siteName}: {dateline}
       </h1>
       <IssueContentsView contents={current} />
-    </Layout>
+    </PublicLayout>
   );
 }
 
@@ -115,7 +114,7 @@ export function HomePage({ ctx, current }: { ctx: PageContext; current: IssueCon
 export function IssuePage({ ctx, contents }: { ctx: PageContext; contents: IssueContents }) {
   const dateline = issueDateline(contents.issue);
   return (
-    <Layout ctx={ctx} title={dateline}>
+    <PublicLayout ctx={ctx} title={dateline}>
       <nav aria-label="Breadcrumbs" class="usa-breadcrumb padding-top-0">
         <ol class="usa-breadcrumb__list">
           <li class="usa-breadcrumb__list-item">
@@ -130,6 +129,6 @@ export function IssuePage({ ctx, contents }: { ctx: PageContext; contents: Issue
       </nav>
       <h1 class="issue-dateline issue-dateline--heading">{dateline}</h1>
       <IssueContentsView contents={contents} />
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,13 +1,13 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { issueMonthLabel, volumeYear } from '../format.ts';
 import type { ArchiveVolume } from '../site/list-issue-archive.ts';
 import { FollowLinks } from './parts.tsx';
+import { PublicLayout } from './public-layout.tsx';
 
 /** `/issues`: every published issue by volume, newest first, with its article titles. */
 export function IssueArchivePage({ ctx, volumes }: { ctx: PageContext; volumes: ArchiveVolume[] }) {
   return (
-    <Layout ctx={ctx} title="Issue archive">
+    <PublicLayout ctx={ctx} title="Issue archive">
       <h1>Issue archive</h1>
       {volumes.length === 0 ? <p class="usa-intro">No issue has been published yet.</p> : null}
       {volumes.map(({ volume, issues }) => (
@@ -45,6 +45,6 @@ export function IssueArchivePage({ ctx, volumes }: { ctx: PageContext; volumes: 
         </section>
       ))}
       <FollowLinks level={2} />
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -205,24 +205,42 @@ export function FollowLinks({ level }: { level: Level }) {
 }
 
 /**
- * Where the newsletter's "Subscribe to Email Updates" box goes. E-mail subscriptions are not built
- * yet, so the box says so and offers what works today instead of a form that would do nothing.
+ * The "Subscribe to Email Updates" box every public page ends with. Public pages are cached and
+ * shared between visitors, so the box carries no anti-forgery token: it is a plain GET form that
+ * opens /subscribe with the address filled in, where the person chooses topics and sends the
+ * actual (token-protected) request. Its ids are its own, so it never clashes with a page's form.
  */
 export function SubscribeBox({ level }: { level: Level }) {
   return (
-    <section class="usa-summary-box publishing-subscribe margin-y-4" aria-labelledby="subscribe-heading">
+    <section class="usa-summary-box publishing-subscribe margin-y-4" aria-labelledby="subscribe-box-heading">
       <div class="usa-summary-box__body">
-        <Heading level={level} id="subscribe-heading" class="usa-summary-box__heading">
+        <Heading level={level} id="subscribe-box-heading" class="usa-summary-box__heading">
           Subscribe to Email Updates
         </Heading>
         <div class="usa-summary-box__text">
-          <p>
-            Soon you will be able to sign up for monthly updates, or reach your subscriber preferences, by entering your e-mail address
-            here. E-mail subscriptions are not available yet.
+          <p id="subscribe-box-about">
+            Sign up for monthly updates by e-mail: enter your address, then choose your topics on the next page.
           </p>
+          <form method="get" action="/subscribe" class="usa-form">
+            <label class="usa-label" for="subscribe-box-email">
+              Email address
+            </label>
+            <input
+              class="usa-input"
+              id="subscribe-box-email"
+              name="email"
+              type="email"
+              autocomplete="email"
+              maxLength={254}
+              spellcheck={false}
+              aria-describedby="subscribe-box-about"
+            />
+            <button type="submit" class="usa-button">
+              Subscribe
+            </button>
+          </form>
           <p class="margin-bottom-0">
-            Until then, follow new articles with the <a href="/feed.xml">RSS feed</a>, or <a href="/contact">contact the editorial board</a>
-            .
+            <a href="/preferences">Manage your subscriber preferences</a>
           </p>
         </div>
       </div>

@@ -1,7 +1,7 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { RESOURCE_KINDS, resourceKindLabel, safeHttpUrl } from '../format.ts';
 import type { ResourceListing } from '../site/list-resources.ts';
+import { PublicLayout } from './public-layout.tsx';
 
 /** `/resources`: published resources grouped by kind, filtered with a GET form that needs no script. */
 export function ResourcesPage({ ctx, listing, kind }: { ctx: PageContext; listing: ResourceListing; kind: string | undefined }) {
@@ -11,7 +11,7 @@ export function ResourcesPage({ ctx, listing, kind }: { ctx: PageContext; listin
   const filtered = Boolean(kind || listing.topic);
   const count = listing.resources.length;
   return (
-    <Layout ctx={ctx} title="Resources">
+    <PublicLayout ctx={ctx} title="Resources">
       <h1>Resources</h1>
       <p class="usa-intro">Publications, toolkits and websites for police, schools and their partners.</p>
       <form method="get" action="/resources" class="usa-form usa-form--large resource-filter" aria-label="Filter resources">
@@ -90,6 +90,6 @@ export function ResourcesPage({ ctx, listing, kind }: { ctx: PageContext; listin
           </ul>
         </section>
       ))}
-    </Layout>
+    </PublicLayout>
   );
 }

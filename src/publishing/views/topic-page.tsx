@@ -1,14 +1,14 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import { eventKindLabel, eventWhenLabel, publishedDateLabel, resourceKindLabel, safeHttpUrl } from '../format.ts';
 import type { TopicView } from '../site/find-topic.ts';
+import { PublicLayout } from './public-layout.tsx';
 
 /** `/topics/:slug`: a topic's published articles, events and resources. */
 export function TopicPage({ ctx, view }: { ctx: PageContext; view: TopicView }) {
   const { topic, articles, events, resources } = view;
   const empty = articles.length + events.length + resources.length === 0;
   return (
-    <Layout ctx={ctx} title={topic.name}>
+    <PublicLayout ctx={ctx} title={topic.name}>
       <p class="issue-dateline">Topic</p>
       <h1>{topic.name}</h1>
       {topic.description ? <p class="usa-intro">{topic.description}</p> : null}
@@ -96,6 +96,6 @@ export function TopicPage({ ctx, view }: { ctx: PageContext; view: TopicView }) 
       <p>
         <a href="/topics">All topics</a>
       </p>
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,13 +1,13 @@
-import { Layout } from '../../platform/views/layout.tsx';
 import type { PageContext } from '../../platform/views/page-context.ts';
 import type { TopicSummary } from '../site/list-topics.ts';
+import { PublicLayout } from './public-layout.tsx';
 
 const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `/topics`: every topic with its description and how much has been published on it. */
 export function TopicsPage({ ctx, topics }: { ctx: PageContext; topics: TopicSummary[] }) {
   return (
-    <Layout ctx={ctx} title="Topics">
+    <PublicLayout ctx={ctx} title="Topics">
       <h1>Topics</h1>
       <p class="usa-intro">Articles, events and resources from the {ctx.settings.siteName}, by subject.</p>
       {topics.length === 0 ? <p>There are no topics yet.</p> : null}
@@ -32,6 +32,6 @@ export function TopicsPage({ ctx, topics }: { ctx: PageContext; topics: TopicSum
           ))}
         </ul>
       ) : null}
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -189,58 +189,97 @@ async function createSqliteCountTriggers(db: Kysely<any>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
+// On PostgreSQL the triggers run once per statement over its transition tables. Per-row triggers
+// would update the same few count rows once per inserted row, and inside one transaction (a CSV
+// import) every update must walk the growing chain of row versions the earlier ones left: a
+// 100,000-row import took minutes. Per statement, each (topic, status) or month is touched once.
 async function createPostgresCountTriggers(db: Kysely<any>): Promise<void> {
-  await sql`CREATE FUNCTION bump_subscription_count(topic text, subscriber_status text, delta integer) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO subscription_counts (topic_id, status, subscribers) VALUES (topic, subscriber_status, delta)
-    ON CONFLICT (topic_id, status) DO UPDATE SET subscribers = subscription_counts.subscribers + excluded.subscribers $$`.execute(db);
-  await sql`CREATE FUNCTION bump_subscription_growth(at text, confirmed integer, unsubscribed integer) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO subscription_growth (month, confirmed, unsubscribed) VALUES (substr(at, 1, 7), confirmed, unsubscribed)
-    ON CONFLICT (month) DO UPDATE SET confirmed = subscription_growth.confirmed + excluded.confirmed,
-      unsubscribed = subscription_growth.unsubscribed + excluded.unsubscribed $$`.execute(db);
-
-  await sql`CREATE FUNCTION count_subscriber_change() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE membership record;
-    BEGIN
-      IF TG_OP = 'INSERT' THEN
-        PERFORM bump_subscription_count('', NEW.status, 1);
-        IF NEW.confirmed_at IS NOT NULL THEN PERFORM bump_subscription_growth(NEW.confirmed_at, 1, 0); END IF;
-        RETURN NULL;
-      END IF;
-      IF TG_OP = 'DELETE' THEN
-        PERFORM bump_subscription_count('', OLD.status, -1);
-        RETURN NULL;
-      END IF;
-      IF OLD.status <> NEW.status THEN
-        PERFORM bump_subscription_count('', OLD.status, -1);
-        PERFORM bump_subscription_count('', NEW.status, 1);
-        FOR membership IN SELECT topic_id FROM subscriptions WHERE subscriber_id = NEW.id LOOP
-          PERFORM bump_subscription_count(membership.topic_id, OLD.status, -1);
-          PERFORM bump_subscription_count(membership.topic_id, NEW.status, 1);
-        END LOOP;
-      END IF;
-      IF NEW.confirmed_at IS NOT NULL AND NEW.confirmed_at IS DISTINCT FROM OLD.confirmed_at THEN
-        PERFORM bump_subscription_growth(NEW.confirmed_at, 1, 0);
-      END IF;
-      IF NEW.unsubscribed_at IS NOT NULL AND NEW.unsubscribed_at IS DISTINCT FROM OLD.unsubscribed_at THEN
-        PERFORM bump_subscription_growth(NEW.unsubscribed_at, 0, 1);
-      END IF;
-      RETURN NULL;
-    END $$`.execute(db);
-  await sql`CREATE TRIGGER subscribers_counted AFTER INSERT OR UPDATE OR DELETE ON subscribers
-    FOR EACH ROW EXECUTE FUNCTION count_subscriber_change()`.execute(db);
-
-  await sql`CREATE FUNCTION count_subscription_change() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE subscriber_status text;
-    BEGIN
-      IF TG_OP = 'INSERT' THEN
-        SELECT status INTO subscriber_status FROM subscribers WHERE id = NEW.subscriber_id;
-        PERFORM bump_subscription_count(NEW.topic_id, subscriber_status, 1);
-      ELSE
-        SELECT status INTO subscriber_status FROM subscribers WHERE id = OLD.subscriber_id;
-        PERFORM bump_subscription_count(OLD.topic_id, subscriber_status, -1);
-      END IF;
-      RETURN NULL;
-    END $$`.execute(db);
-  await sql`CREATE TRIGGER subscriptions_counted AFTER INSERT OR DELETE ON subscriptions
-    FOR EACH ROW EXECUTE FUNCTION count_subscription_change()`.execute(db);
+  const addCounts = (select: string) => `INSERT INTO subscription_counts (topic_id, status, subscribers) ${select}
+    ON CONFLICT (topic_id, status) DO UPDATE SET subscribers = subscription_counts.subscribers + excluded.subscribers;`;
+  const addGrowth = (
+    column: 'confirmed' | 'unsubscribed',
+    select: string,
+  ) => `INSERT INTO subscription_growth (month, confirmed, unsubscribed) ${select}
+    ON CONFLICT (month) DO UPDATE SET ${column} = subscription_growth.${column} + excluded.${column};`;
+  // Rows whose status changed in an UPDATE, before and after.
+  const moved = 'FROM before_rows o JOIN after_rows n ON n.id = o.id WHERE o.status <> n.status';
+  const triggers: { name: string; table: string; event: string; transition: string; body: string[] }[] = [
+    {
+      name: 'count_subscribers_inserted',
+      table: 'subscribers',
+      event: 'INSERT',
+      transition: 'NEW TABLE AS inserted',
+      body: [
+        addCounts(`SELECT '', status, count(*) FROM inserted GROUP BY status`),
+        addGrowth('confirmed', 'SELECT substr(confirmed_at, 1, 7), count(*), 0 FROM inserted WHERE confirmed_at IS NOT NULL GROUP BY 1'),
+      ],
+    },
+    {
+      name: 'count_subscribers_deleted',
+      table: 'subscribers',
+      event: 'DELETE',
+      transition: 'OLD TABLE AS deleted',
+      body: [addCounts(`SELECT '', status, -count(*) FROM deleted GROUP BY status`)],
+    },
+    {
+      name: 'count_subscribers_updated',
+      table: 'subscribers',
+      event: 'UPDATE',
+      transition: 'OLD TABLE AS before_rows NEW TABLE AS after_rows',
+      // Leaving and arriving are separate statements: one upsert may not touch a key twice.
+      body: [
+        addCounts(`SELECT '', o.status, -count(*) ${moved} GROUP BY o.status`),
+        addCounts(`SELECT '', n.status, count(*) ${moved} GROUP BY n.status`),
+        addCounts(
+          `SELECT m.topic_id, o.status, -count(*) FROM before_rows o JOIN after_rows n ON n.id = o.id
+             JOIN subscriptions m ON m.subscriber_id = n.id WHERE o.status <> n.status GROUP BY m.topic_id, o.status`,
+        ),
+        addCounts(
+          `SELECT m.topic_id, n.status, count(*) FROM before_rows o JOIN after_rows n ON n.id = o.id
+             JOIN subscriptions m ON m.subscriber_id = n.id WHERE o.status <> n.status GROUP BY m.topic_id, n.status`,
+        ),
+        addGrowth(
+          'confirmed',
+          `SELECT substr(n.confirmed_at, 1, 7), count(*), 0 FROM before_rows o JOIN after_rows n ON n.id = o.id
+             WHERE n.confirmed_at IS NOT NULL AND n.confirmed_at IS DISTINCT FROM o.confirmed_at GROUP BY 1`,
+        ),
+        addGrowth(
+          'unsubscribed',
+          `SELECT substr(n.unsubscribed_at, 1, 7), 0, count(*) FROM before_rows o JOIN after_rows n ON n.id = o.id
+             WHERE n.unsubscribed_at IS NOT NULL AND n.unsubscribed_at IS DISTINCT FROM o.unsubscribed_at GROUP BY 1`,
+        ),
+      ],
+    },
+    {
+      name: 'count_subscriptions_inserted',
+      table: 'subscriptions',
+      event: 'INSERT',
+      transition: 'NEW TABLE AS inserted',
+      body: [
+        addCounts(
+          'SELECT i.topic_id, s.status, count(*) FROM inserted i JOIN subscribers s ON s.id = i.subscriber_id GROUP BY i.topic_id, s.status',
+        ),
+      ],
+    },
+    {
+      name: 'count_subscriptions_deleted',
+      table: 'subscriptions',
+      event: 'DELETE',
+      transition: 'OLD TABLE AS deleted',
+      body: [
+        addCounts(
+          'SELECT d.topic_id, s.status, -count(*) FROM deleted d JOIN subscribers s ON s.id = d.subscriber_id GROUP BY d.topic_id, s.status',
+        ),
+      ],
+    },
+  ];
+  for (const trigger of triggers) {
+    await sql
+      .raw(`CREATE FUNCTION ${trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${trigger.body.join('\n')} RETURN NULL; END $$`)
+      .execute(db);
+    await sql
+      .raw(`CREATE TRIGGER ${trigger.name} AFTER ${trigger.event} ON ${trigger.table}
+        REFERENCING ${trigger.transition} FOR EACH STATEMENT EXECUTE FUNCTION ${trigger.name}()`)
+      .execute(db);
+  }
 }

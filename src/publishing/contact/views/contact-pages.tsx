@@ -1,8 +1,8 @@
 import type { SiteSettings } from '../../../platform/settings/site-settings.ts';
 import { Alert } from '../../../platform/views/components/alert.tsx';
 import { ErrorSummary, PostForm, TextAreaField, TextField } from '../../../platform/views/components/forms.tsx';
-import { Layout } from '../../../platform/views/layout.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
+import { PublicLayout } from '../../views/public-layout.tsx';
 import { CONTACT_FIELD_LIMITS, HONEYPOT_FIELD } from '../submit-contact-message.ts';
 
 export interface ContactFormValues {
@@ -63,7 +63,7 @@ function Honeypot() {
 export function ContactPage(props: { ctx: PageContext; values: ContactFormValues; errors: Record<string, string> }) {
   const { values, errors } = props;
   return (
-    <Layout ctx={props.ctx} title={Object.keys(errors).length > 0 ? 'Error: Contact Us' : 'Contact Us'}>
+    <PublicLayout ctx={props.ctx} title={Object.keys(errors).length > 0 ? 'Error: Contact Us' : 'Contact Us'}>
       <div class="grid-row">
         <div class="tablet:grid-col-10 desktop:grid-col-8">
           <h1>Contact Us</h1>
@@ -114,14 +114,14 @@ export function ContactPage(props: { ctx: PageContext; values: ContactFormValues
           </PostForm>
         </div>
       </div>
-    </Layout>
+    </PublicLayout>
   );
 }
 
 /** Shown after a message is sent (and, identically, when a bot filled in the hidden field). */
 export function ContactThanksPage(props: { ctx: PageContext }) {
   return (
-    <Layout ctx={props.ctx} title="Thank you for your message">
+    <PublicLayout ctx={props.ctx} title="Thank you for your message">
       <div class="grid-row">
         <div class="tablet:grid-col-10 desktop:grid-col-8">
           <h1>Thank you for your message</h1>
@@ -133,6 +133,6 @@ export function ContactThanksPage(props: { ctx: PageContext }) {
           </p>
         </div>
       </div>
-    </Layout>
+    </PublicLayout>
   );
 }

@@ -1,7 +1,7 @@
 import { ErrorSummary, SelectField } from '../../../platform/views/components/forms.tsx';
 import { Pagination } from '../../../platform/views/components/pagination.tsx';
-import { Layout } from '../../../platform/views/layout.tsx';
 import type { PageContext } from '../../../platform/views/page-context.ts';
+import { PublicLayout } from '../../views/public-layout.tsx';
 import type { SearchPage as SearchOutcome, SearchResult } from '../search-published.ts';
 import type { SearchKind } from '../tables.ts';
 import { type SearchParams, searchHref } from './search-links.ts';
@@ -101,7 +101,7 @@ export function SearchPage(props: SearchPageProps) {
   const { params, outcome, errors = {} } = props;
   const title = outcome?.query ? `Search: ${countText(outcome.total, outcome.query)}` : 'Search';
   return (
-    <Layout ctx={props.ctx} title={title}>
+    <PublicLayout ctx={props.ctx} title={title}>
       <h1>Search the {props.ctx.settings.siteName}</h1>
       <ErrorSummary fields={errors} message={props.message} />
       {/* biome-ignore lint/a11y/useSemanticElements: USWDS's search markup; role="search" on the form is announced everywhere, <search> is not yet. */}
@@ -149,6 +149,6 @@ export function SearchPage(props: SearchPageProps) {
           Put a phrase in "quotes", write <strong>or</strong> between alternatives, and a minus sign before a word to leave it out.
         </p>
       ) : null}
-    </Layout>
+    </PublicLayout>
   );
 }
