@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BROWSER_HOOK_TIMEOUT,
@@ -11,6 +11,7 @@ import {
   type RunningApp,
   setChecked,
   startApp,
+  submit,
   WatchedContext,
 } from '../../test/browser/harness.ts';
 import { engineAvailable, engines } from '../../test/support/databases.ts';
@@ -39,18 +40,6 @@ async function waitForMail(received: ReceivedMail[], to: string, pattern: RegExp
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`No mail to ${to} matching ${pattern} within ${timeoutMs} ms (received ${received.length})`);
-}
-
-/** Clicks a submit button and waits for the page the form leads to; returns its status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
 }
 
 for (const engine of engines) {

@@ -1,9 +1,6 @@
-import { Secret } from 'otpauth';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueFirstAdminLink, issueSetupLink } from '../../src/accounts/issue-setup-link.ts';
-import { totpBox } from '../../src/accounts/verify-second-factor.ts';
-import { iso } from '../../src/platform/clock.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { parseDevMail } from '../../src/platform/mail/dev-mailbox.ts';
 import { createStaff } from '../support/app.ts';
@@ -19,48 +16,13 @@ import {
   launchChromium,
   open as openPage,
   type RunningApp,
+  type Staff,
+  skipBrowserValidation,
+  staffWithSecondFactor,
   startApp,
+  submit,
   WatchedContext,
 } from './harness.ts';
-
-interface Staff {
-  email: string;
-  password: string;
-  userId: string;
-  totpKey: string | null;
-}
-
-/** An active staff account with an authenticator already enrolled (the seed sealed as the app stores it). */
-async function staffWithSecondFactor(ctx: AppContext, role: 'admin' | 'editor' | 'publisher', email: string): Promise<Staff> {
-  const staff = await createStaff(ctx, role, email);
-  const totpKey = new Secret({ size: 20 }).base32;
-  const now = iso(ctx.clock.now());
-  await ctx.db
-    .updateTable('users')
-    .set({ totp_secret: totpBox(ctx).seal(totpKey), totp_enabled_at: now, totp_last_step: null, updated_at: now })
-    .where('id', '=', staff.userId)
-    .execute();
-  return { ...staff, totpKey };
-}
-
-/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
-
-/** Lets a form post what the browser's own validation would stop, as a browser without it would. */
-async function skipBrowserValidation(page: Page) {
-  await page.evaluate(() => {
-    for (const form of document.querySelectorAll('form')) form.noValidate = true;
-  });
-}
 
 async function signIn(page: Page, origin: string, staff: Staff, usedStep = -1): Promise<number> {
   await page.goto(`${origin}/login`);

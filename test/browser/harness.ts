@@ -5,8 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { totpBox } from '../../src/accounts/verify-second-factor.ts';
+import { iso } from '../../src/platform/clock.ts';
 import type { AppContext } from '../../src/platform/context.ts';
-import { createTestApp } from '../support/app.ts';
+import { createStaff, createTestApp } from '../support/app.ts';
 import { createTestDatabase, type Engine } from '../support/databases.ts';
 
 /**
@@ -225,4 +227,47 @@ export async function setChecked(input: Locator, checked = true) {
   const id = await input.getAttribute('id');
   await input.page().locator(`label[for="${id}"]`).click();
   expect(await input.isChecked()).toBe(checked);
+}
+
+/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
+export async function submit(page: Page, button: Locator): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
+    ),
+    button.click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+/** Lets the page's forms post what the browser's own validation would stop, as a browser without it would. */
+export async function skipBrowserValidation(page: Page) {
+  await page.evaluate(() => {
+    for (const form of document.querySelectorAll('form')) form.noValidate = true;
+  });
+}
+
+export interface Staff {
+  email: string;
+  password: string;
+  userId: string;
+  totpKey: string | null;
+}
+
+/** An active staff account with an authenticator already enrolled (the seed sealed as the app stores it). */
+export async function staffWithSecondFactor(
+  ctx: AppContext,
+  role: 'admin' | 'editor' | 'publisher',
+  email: string,
+): Promise<Staff & { totpKey: string }> {
+  const staff = await createStaff(ctx, role, email);
+  const totpKey = new Secret({ size: 20 }).base32;
+  const now = iso(ctx.clock.now());
+  await ctx.db
+    .updateTable('users')
+    .set({ totp_secret: totpBox(ctx).seal(totpKey), totp_enabled_at: now, totp_last_step: null, updated_at: now })
+    .where('id', '=', staff.userId)
+    .execute();
+  return { ...staff, totpKey };
 }

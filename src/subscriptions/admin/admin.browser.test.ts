@@ -1,5 +1,4 @@
-import { Secret } from 'otpauth';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BROWSER_HOOK_TIMEOUT,
@@ -11,11 +10,11 @@ import {
   launchChromium,
   open as openPage,
   type RunningApp,
+  staffWithSecondFactor,
   startApp,
+  submit,
   WatchedContext,
 } from '../../../test/browser/harness.ts';
-import { createStaff } from '../../../test/support/app.ts';
-import { totpBox } from '../../accounts/verify-second-factor.ts';
 import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { recordSubscriberEvent } from '../history.ts';
@@ -24,31 +23,6 @@ import { addMembership, insertSubscriber, topicIds } from './test-support.ts';
 
 export const OVERVIEW_SCREENSHOT = '/tmp/subscribers-overview.png';
 export const CHART_SCREENSHOT = '/tmp/subscribers-growth-chart.png';
-
-/** An administrator with an authenticator already enrolled (the seed sealed as the app stores it). */
-async function adminWithSecondFactor(ctx: AppContext, email: string) {
-  const staff = await createStaff(ctx, 'admin', email);
-  const totpKey = new Secret({ size: 20 }).base32;
-  const now = iso(ctx.clock.now());
-  await ctx.db
-    .updateTable('users')
-    .set({ totp_secret: totpBox(ctx).seal(totpKey), totp_enabled_at: now, totp_last_step: null, updated_at: now })
-    .where('id', '=', staff.userId)
-    .execute();
-  return { ...staff, totpKey };
-}
-
-/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
 
 /** A year of sign-ups and departures, subscribers on every topic, and one person with a history. */
 async function seedSubscribers(ctx: AppContext): Promise<string> {
@@ -122,7 +96,7 @@ describe.skipIf(chromiumMissing)('subscription admin in a real browser: axe (WCA
     browser = await launchChromium();
     admin = await WatchedContext.open(browser, { viewport: { width: 1280, height: 900 } });
 
-    const staff = await adminWithSecondFactor(running.ctx, 'subscriptions.admin@example.gov');
+    const staff = await staffWithSecondFactor(running.ctx, 'admin', 'subscriptions.admin@example.gov');
     const page = await admin.newPage();
     await page.goto(`${origin}/login`);
     await page.getByLabel('E-mail address').fill(staff.email);

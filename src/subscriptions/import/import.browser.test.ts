@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BROWSER_HOOK_TIMEOUT,
@@ -10,22 +10,11 @@ import {
   open as openPage,
   type RunningApp,
   startApp,
+  submit,
   WatchedContext,
 } from '../../../test/browser/harness.ts';
 import { createStaff } from '../../../test/support/app.ts';
 import { createSession } from '../../platform/auth/sessions.ts';
-
-/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
 
 /** The file field labelled "CSV file" (USWDS wraps it in a drop zone, so the label finds the zone). */
 const fileInput = (page: Page) => page.locator('input[type="file"]#field-file');

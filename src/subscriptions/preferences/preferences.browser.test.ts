@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BROWSER_HOOK_TIMEOUT,
@@ -11,7 +11,9 @@ import {
   open as openPage,
   type RunningApp,
   setChecked,
+  skipBrowserValidation,
   startApp,
+  submit,
   WatchedContext,
 } from '../../../test/browser/harness.ts';
 import { createJobRunner } from '../../jobs.ts';
@@ -27,29 +29,10 @@ import { membershipsOf, seedSubscriber, topicId } from './test-support.ts';
 
 const READER = 'reader@example.gov';
 
-/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
-
 /**
  * Ticks or unticks a USWDS checkbox or radio button the way a person does: by its label. The input
  * itself sits off screen (USWDS draws the box on the label), so it cannot be clicked directly.
  */
-/** Lets the form be posted as a browser without validation would (to reach the server's own errors). */
-async function withoutBrowserValidation(page: Page) {
-  await page.evaluate(() => {
-    for (const form of document.querySelectorAll('form')) form.noValidate = true;
-  });
-}
-
 describe.skipIf(chromiumMissing)('subscription preferences in a real browser: axe (WCAG 2.1 A and AA), no JavaScript', () => {
   let running: RunningApp;
   let runner: JobRunner;
@@ -105,7 +88,7 @@ describe.skipIf(chromiumMissing)('subscription preferences in a real browser: ax
       });
       await check(reader, '/preferences (400)', async (page) => {
         await open(page, '/preferences');
-        await withoutBrowserValidation(page);
+        await skipBrowserValidation(page);
         await page.getByLabel('Email address').fill('not-an-address');
         expect(await submit(page, page.getByRole('button', { name: 'Email me a link' }))).toBe(400);
         expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Enter an e-mail address like name@example.gov.']);
@@ -187,7 +170,7 @@ describe.skipIf(chromiumMissing)('subscription preferences in a real browser: ax
 
       await check(reader, '/preferences/manage (delete refused)', async (page) => {
         await open(page, '/preferences/manage');
-        await withoutBrowserValidation(page);
+        await skipBrowserValidation(page);
         expect(await submit(page, page.getByRole('button', { name: 'Delete me' }))).toBe(400);
         expect(await page.locator('#error-summary li').allTextContents()).toEqual([
           'Tick “I understand this deletes my address and history” to delete your address.',

@@ -9,36 +9,13 @@ import {
   launchChromium,
   open as openPage,
   type RunningApp,
+  setChecked,
   startApp,
+  submit,
   WatchedContext,
 } from '../../../test/browser/harness.ts';
 import { processSubscriptionRequests } from './process-subscription-requests.ts';
 import { confirmationMails } from './test-support.ts';
-
-/** Clicks a submit button and waits for the page the form leads to; returns that page's status. */
-async function submit(page: Page, button: Locator): Promise<number> {
-  const [response] = await Promise.all([
-    page.waitForResponse(
-      (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && (r.status() < 300 || r.status() >= 400),
-    ),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  return response.status();
-}
-
-/**
- * Ticks or unticks a USWDS checkbox by its label, as a person does: USWDS moves the input itself
- * off screen and draws the box on the label, so the input cannot be clicked.
- */
-async function setChecked(input: Locator, checked: boolean) {
-  if ((await input.isChecked()) === checked) return;
-  await input
-    .page()
-    .locator(`label[for="${await input.getAttribute('id')}"]`)
-    .click();
-  expect(await input.isChecked()).toBe(checked);
-}
 
 /** The subscribe box of the page (there is exactly one). */
 function subscribeBox(page: Page): Locator {
