@@ -30,6 +30,12 @@ describe('tokens', () => {
     expect(redactUrl(`/setup/${token}`)).toBe('/setup/[token]');
     expect(redactUrl(`/account/recover/${token}?x=1`)).toBe('/account/recover/[token]?x=1');
     expect(redactUrl('/articles/x-chat-school-resource-officer-mou')).toBe('/articles/x-chat-school-resource-officer-mou');
+    // Signed subscriber links (payload.mac) and addresses from the subscribe box.
+    const signed = `${'p'.repeat(22)}.${token}`;
+    expect(redactUrl(`/unsubscribe/${signed}`)).toBe('/unsubscribe/[token]');
+    expect(redactUrl(`/preferences/open/${'q'.repeat(43)}.${token}?notice=saved`)).toBe('/preferences/open/[token]?notice=saved');
+    expect(redactUrl('/subscribe?email=reader%40example.gov&topic=events')).toBe('/subscribe?email=[address]&topic=events');
+    expect(redactUrl('/subscribe?topic=events&EMAIL=a@b.gov')).toBe('/subscribe?topic=events&EMAIL=[address]');
   });
 });
 
