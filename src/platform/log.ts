@@ -3,7 +3,7 @@ import pino from 'pino';
 // Secret links carry their token in the path (/setup/<token>, /unsubscribe/<signed token>); logs
 // must never hold a usable one. Random tokens are 43 base64url characters, signed ones a payload and
 // a 43-character MAC joined by a dot: blank any such path segment.
-const TOKEN_SEGMENT = /\/(?:[A-Za-z0-9_-]{16,64}\.)?[A-Za-z0-9_-]{43}(?=$|[/?#])/g;
+const TOKEN_SEGMENT = /\/(?:[A-Za-z0-9_-]{16,64}\.)?[A-Za-z0-9_-]{43}(?=$|[/?#.])/g;
 // The subscribe box sends the address in the query string (/subscribe?email=…); logs keep no addresses.
 const EMAIL_PARAMETER = /([?&]email=)[^&#]*/gi;
 
