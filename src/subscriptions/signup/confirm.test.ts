@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, expect, it } from 'vitest';
-import { Browser, createTestApp, withoutPerRequestSecrets } from '../../../test/support/app.ts';
+import { expect, it } from 'vitest';
+import { Browser, withoutPerRequestSecrets } from '../../../test/support/app.ts';
 import { describeEachDatabase } from '../../../test/support/databases.ts';
 import { hashToken } from '../../platform/auth/tokens.ts';
-import { FixedClock } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { emailHash } from '../keys.ts';
 import { CONFIRMATION_LINK_TTL_MS } from './signup-rules.ts';
 import {
+  appOnFixedClock,
   latestConfirmationPath,
   processRequests,
   seedSubscriber,
@@ -37,17 +37,7 @@ async function getAndPost(app: FastifyInstance, path: string) {
 }
 
 describeEachDatabase('confirming a subscription', ({ handle }) => {
-  let app: FastifyInstance | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  const start = async () => {
-    const clock = new FixedClock(new Date('2026-03-02T15:00:00.000Z'));
-    const created = await createTestApp(handle(), { clock });
-    app = created.app;
-    return { ...created, clock };
-  };
+  const start = appOnFixedClock(handle);
 
   it('refuses forged, truncated, altered and look-alike tokens with the same 404 page, changing nothing', async () => {
     const { app, ctx } = await start();

@@ -1,16 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
+import { expect, it } from 'vitest';
+import { Browser } from '../../../test/support/app.ts';
 import { describeEachDatabase } from '../../../test/support/databases.ts';
 import { createJobRunner } from '../../jobs.ts';
 import { hashToken } from '../../platform/auth/tokens.ts';
-import { FixedClock, iso } from '../../platform/clock.ts';
+import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Mailer, OutgoingMail } from '../../platform/mail/mailer.ts';
 import { emailHash } from '../keys.ts';
 import { confirmationMailLimitKey, processSubscriptionRequests } from './process-subscription-requests.ts';
 import { CONFIRMATION_LINK_TTL_MS, CONFIRMATION_MAILS_PER_DAY, STALLED_MAIL_AFTER_MS } from './signup-rules.ts';
 import {
+  appOnFixedClock,
   confirmationMails,
   latestConfirmationPath,
   processRequests,
@@ -47,17 +47,7 @@ async function requests(ctx: AppContext) {
 }
 
 describeEachDatabase('the job that processes sign-up requests', ({ handle }) => {
-  let app: FastifyInstance | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  const start = async () => {
-    const clock = new FixedClock(new Date('2026-03-02T15:00:00.000Z'));
-    const created = await createTestApp(handle(), { clock });
-    app = created.app;
-    return { ...created, clock };
-  };
+  const start = appOnFixedClock(handle);
 
   it('creates a pending subscriber for a new address, and for one that was deleted ("delete me")', async () => {
     const { app, ctx } = await start();

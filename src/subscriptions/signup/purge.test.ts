@@ -1,15 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, expect, it } from 'vitest';
-import { createTestApp } from '../../../test/support/app.ts';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../../test/support/databases.ts';
 import { createJobRunner } from '../../jobs.ts';
-import { FixedClock, iso } from '../../platform/clock.ts';
+import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { nextOccurrence } from '../../platform/jobs/index.ts';
 import { subscriptionSchedules } from '../jobs.ts';
 import { purgeUnconfirmed } from './purge-unconfirmed.ts';
 import { PURGE_UNCONFIRMED_JOB } from './signup-rules.ts';
-import { processRequests, seedSubscriber, signUp, subscriberState, suppress } from './test-support.ts';
+import { appOnFixedClock, processRequests, seedSubscriber, signUp, subscriberState, suppress } from './test-support.ts';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -25,17 +23,7 @@ async function subscriberEmails(ctx: AppContext) {
 }
 
 describeEachDatabase('purging unconfirmed sign-ups', ({ handle }) => {
-  let app: FastifyInstance | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  const start = async () => {
-    const clock = new FixedClock(new Date('2026-03-02T15:00:00.000Z'));
-    const created = await createTestApp(handle(), { clock });
-    app = created.app;
-    return { ...created, clock };
-  };
+  const start = appOnFixedClock(handle);
 
   it('removes expired links, stale unprocessed requests and old pending subscribers with all they have, and nothing else', async () => {
     const { app, ctx, clock } = await start();

@@ -1,24 +1,20 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
+import { expect, it } from 'vitest';
+import { Browser } from '../../../test/support/app.ts';
 import { describeEachDatabase } from '../../../test/support/databases.ts';
-import { FixedClock } from '../../platform/clock.ts';
 import { CONFIRM_POSTS_PER_HOUR, RATE_LIMIT_WINDOW_MS, SUBSCRIBE_POSTS_PER_HOUR } from './signup-rules.ts';
-import { latestConfirmationPath, postSubscribe, processRequests, signUp, subscriberState, topicId } from './test-support.ts';
+import {
+  appOnFixedClock,
+  latestConfirmationPath,
+  postSubscribe,
+  processRequests,
+  signUp,
+  subscriberState,
+  topicId,
+} from './test-support.ts';
 
 describeEachDatabase('sign-up rate limits (per client IP address, per hour)', ({ handle }) => {
-  let app: FastifyInstance | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-  const start = async () => {
-    // The windows are fixed hours from the first hit; the clock stands still inside the test.
-    const clock = new FixedClock(new Date('2026-03-02T15:00:00.000Z'));
-    const created = await createTestApp(handle(), { clock });
-    app = created.app;
-    return { ...created, clock };
-  };
+  // The windows are fixed hours from the first hit; the clock stands still inside the test.
+  const start = appOnFixedClock(handle);
 
   it(`POST /subscribe: ${SUBSCRIBE_POSTS_PER_HOUR} an hour are answered, the next gets 429; other addresses and the next hour are not refused`, async () => {
     const { app, ctx, clock } = await start();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Browser } from '../../../test/support/app.ts';
-import { iso } from '../../platform/clock.ts';
+import { afterEach } from 'vitest';
+import { Browser, createTestApp } from '../../../test/support/app.ts';
+import { FixedClock, iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
+import type { DatabaseHandle } from '../../platform/db/database.ts';
 import type { SubscriberStatus, SuppressionReason } from '../../platform/db/schema.ts';
 import { parseDevMail } from '../../platform/mail/dev-mailbox.ts';
 import { emailHash } from '../keys.ts';
@@ -171,4 +173,22 @@ export async function snapshot(
 export async function rowCounts(ctx: AppContext): Promise<Record<string, number>> {
   const tables = await snapshot(ctx);
   return Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, rows?.length ?? 0]));
+}
+
+/**
+ * For a suite: a function that starts the app on a clock standing at 2026-03-02 15:00 UTC, and an
+ * afterEach that closes whatever app the test started.
+ */
+export function appOnFixedClock(handle: () => DatabaseHandle) {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return async () => {
+    const clock = new FixedClock(new Date('2026-03-02T15:00:00.000Z'));
+    const created = await createTestApp(handle(), { clock });
+    app = created.app;
+    return { ...created, clock };
+  };
 }
