@@ -5,11 +5,11 @@ import {
   BROWSER_TEST_TIMEOUT,
   check,
   chromiumMissing,
-  freshTotp,
   heading,
   launchChromium,
   open as openPage,
   type RunningApp,
+  signIn,
   staffWithSecondFactor,
   startApp,
   submit,
@@ -39,13 +39,7 @@ describe.skipIf(chromiumMissing)('Contact Us in a real browser: axe (WCAG 2.1 A 
 
     const staff = await staffWithSecondFactor(running.ctx, 'admin', 'contact.admin@example.gov');
     const page = await admin.newPage();
-    await page.goto(`${origin}/login`);
-    await page.getByLabel('E-mail address').fill(staff.email);
-    await page.getByLabel('Password').fill(staff.password);
-    await submit(page, page.getByRole('button', { name: 'Sign in' }));
-    const { code } = await freshTotp(staff.totpKey, -1);
-    await page.getByLabel('6-digit code').fill(code);
-    expect(await submit(page, page.getByRole('button', { name: 'Verify' }))).toBe(200);
+    await signIn(page, origin, staff);
     expect(new URL(page.url()).pathname).toBe('/admin');
     await page.close();
   }, BROWSER_HOOK_TIMEOUT);

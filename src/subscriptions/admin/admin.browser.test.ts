@@ -5,11 +5,11 @@ import {
   BROWSER_TEST_TIMEOUT,
   check,
   chromiumMissing,
-  freshTotp,
   heading,
   launchChromium,
   open as openPage,
   type RunningApp,
+  signIn,
   staffWithSecondFactor,
   startApp,
   submit,
@@ -98,13 +98,7 @@ describe.skipIf(chromiumMissing)('subscription admin in a real browser: axe (WCA
 
     const staff = await staffWithSecondFactor(running.ctx, 'admin', 'subscriptions.admin@example.gov');
     const page = await admin.newPage();
-    await page.goto(`${origin}/login`);
-    await page.getByLabel('E-mail address').fill(staff.email);
-    await page.getByLabel('Password').fill(staff.password);
-    await submit(page, page.getByRole('button', { name: 'Sign in' }));
-    const { code } = await freshTotp(staff.totpKey, -1);
-    await page.getByLabel('6-digit code').fill(code);
-    expect(await submit(page, page.getByRole('button', { name: 'Verify' }))).toBe(200);
+    await signIn(page, origin, staff);
     await page.close();
   }, BROWSER_HOOK_TIMEOUT);
 
