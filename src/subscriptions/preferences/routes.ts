@@ -4,6 +4,7 @@ import { validationFieldsOf } from '../../platform/errors.ts';
 import type { FeatureRoutes } from '../../platform/http/app.ts';
 import { formFields, formValues } from '../../platform/http/form.ts';
 import { cookieName } from '../../platform/http/security.ts';
+import { linkCheckLimit } from '../link-rate-limit.ts';
 import { unsubscribeSubscriber } from '../unsubscribe/unsubscribe-subscriber.ts';
 import { endSubscriberSession, exchangeSignInToken, SUBSCRIBER_SESSION_TTL_MS, signInTokenIsLive } from './access-tokens.ts';
 import { DELETE_CONFIRMATION_FIELD, deleteSubscriber } from './delete-subscriber.ts';
@@ -114,7 +115,7 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
 
     // --- The mailed sign-in link -----------------------------------------------------------------
 
-    app.get('/preferences/sign-in/:token', async (request, reply) => {
+    app.get('/preferences/sign-in/:token', linkCheckLimit, async (request, reply) => {
       const { token } = request.params as { token: string };
       if (!(await signInTokenIsLive(ctx.db, ctx.clock, token))) return linkNotValid(reply);
       return reply.html(SignInLinkPage({ ctx: await reply.pageContext(), token }));
@@ -142,13 +143,13 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
 
     // --- The management page ---------------------------------------------------------------------
 
-    app.get('/preferences/open/:token', async (request, reply) => {
+    app.get('/preferences/open/:token', linkCheckLimit, async (request, reply) => {
       const resolved = await resolve(request, (request.params as { token: string }).token);
       if (resolved.kind !== 'granted') return refuse(reply, resolved);
       return renderManage(reply, resolved, { notice: noticeIn<ManagePageNotice>(request, MANAGE_PAGE_NOTICES) });
     });
 
-    app.get('/preferences/manage', async (request, reply) => {
+    app.get('/preferences/manage', linkCheckLimit, async (request, reply) => {
       const resolved = await resolve(request, undefined);
       if (resolved.kind !== 'granted') return refuse(reply, resolved);
       return renderManage(reply, resolved, { notice: noticeIn<ManagePageNotice>(request, MANAGE_PAGE_NOTICES) });
@@ -156,7 +157,7 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
 
     /** A management form: resolve the subscriber, make the change, then 303 back to the page with a notice. */
     const change = (path: string, apply: (subscriberId: string, request: FastifyRequest) => Promise<ManagePageNotice>) =>
-      app.post(path, async (request, reply) => {
+      app.post(path, linkCheckLimit, async (request, reply) => {
         const resolved = await resolve(request, formFields(request).link);
         if (resolved.kind !== 'granted') return refuse(reply, resolved);
         const notice = await apply(resolved.subscriber.id, request);
@@ -186,7 +187,7 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
       return 'unsubscribed';
     });
 
-    app.post('/preferences/manage/export', async (request, reply) => {
+    app.post('/preferences/manage/export', linkCheckLimit, async (request, reply) => {
       const resolved = await resolve(request, formFields(request).link);
       if (resolved.kind !== 'granted') return refuse(reply, resolved);
       const data = await exportSubscriberData(ctx, { subscriberId: resolved.subscriber.id });
@@ -196,7 +197,7 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
         .send(`${JSON.stringify(data, null, 2)}\n`);
     });
 
-    app.post('/preferences/manage/delete', async (request, reply) => {
+    app.post('/preferences/manage/delete', linkCheckLimit, async (request, reply) => {
       const fields = formFields(request);
       const resolved = await resolve(request, fields.link);
       if (resolved.kind !== 'granted') return refuse(reply, resolved);
@@ -212,7 +213,7 @@ export const preferencesRoutes: FeatureRoutes = async (parent, ctx) => {
 
     app.get('/preferences/deleted', async (_request, reply) => reply.html(SubscriberDeletedPage({ ctx: await reply.pageContext() })));
 
-    app.post('/preferences/manage/sign-out', async (request, reply) => {
+    app.post('/preferences/manage/sign-out', linkCheckLimit, async (request, reply) => {
       await endSubscriberSession(ctx.db, request.cookies[sessionCookie]);
       reply.clearCookie(sessionCookie, { path: '/', secure: config.secure, httpOnly: true, sameSite: 'lax' });
       return reply.redirect('/preferences?notice=signed-out', 303);

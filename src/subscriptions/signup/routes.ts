@@ -3,6 +3,7 @@ import { AppError, validationFieldsOf } from '../../platform/errors.ts';
 import type { FeatureRoutes } from '../../platform/http/app.ts';
 import { formFields, formValues } from '../../platform/http/form.ts';
 import { subscriberLinks } from '../keys.ts';
+import { linkCheckLimit } from '../link-rate-limit.ts';
 import { DISPATCH_TOPIC_SLUG, listTopics } from '../topics.ts';
 import { confirmSubscription } from './confirm-subscription.ts';
 import { findConfirmation } from './find-confirmation.ts';
@@ -90,7 +91,7 @@ export const signupRoutes: FeatureRoutes = async (app, ctx) => {
     },
   );
 
-  app.get('/subscribe/confirm/:token', async (request, reply) => {
+  app.get('/subscribe/confirm/:token', linkCheckLimit, async (request, reply) => {
     noStore(reply);
     const token = (request.params as { token: string }).token;
     try {
