@@ -1,5 +1,6 @@
 import { type Clock, iso } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { forgetFinishedJobs } from '../platform/jobs/purge.ts';
 import { emailHash } from './keys.ts';
 import { SEND_PREFERENCES_LINK_JOB } from './preferences/request-preferences-link.ts';
 
@@ -29,12 +30,7 @@ export async function eraseSubscriber(
   await trx.deleteFrom('subscriber_access_tokens').where('subscriber_id', '=', subscriberId).execute();
   await trx.deleteFrom('subscription_requests').where('email', '=', row.email).execute();
   // Finished "send me a preferences link" jobs carry the address in their payload.
-  await trx
-    .deleteFrom('jobs')
-    .where('name', '=', SEND_PREFERENCES_LINK_JOB)
-    .where('status', 'in', ['done', 'failed'])
-    .where('payload', '=', JSON.stringify({ email: row.email }))
-    .execute();
+  await forgetFinishedJobs(trx, { name: SEND_PREFERENCES_LINK_JOB, payload: { email: row.email } });
   await trx.deleteFrom('subscribers').where('id', '=', subscriberId).execute();
   await trx
     .insertInto('subscriber_suppressions')

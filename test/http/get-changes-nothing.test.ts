@@ -13,7 +13,7 @@ import { createRuntime, features } from '../../src/server.ts';
 import { seedInstallation } from '../../src/start.ts';
 import { signSubscriberLink } from '../../src/subscriptions/keys.ts';
 import { Browser, createStaff } from '../support/app.ts';
-import { describeEachDatabase, type Engine } from '../support/databases.ts';
+import { describeEachDatabase, type Engine, tableNames } from '../support/databases.ts';
 
 // A crawler over the route table (reliability test 11, ASVS 3.5.3): every GET route, with every
 // candidate value for its parameters (real ids and live tokens of every kind, plus junk), requested
@@ -23,16 +23,6 @@ import { describeEachDatabase, type Engine } from '../support/databases.ts';
 // Tables a GET may legitimately touch: a signed-in request slides its session's idle timeout, and
 // rate-limited GETs (those that check a secret in the URL) count hits.
 const MAY_CHANGE_ON_GET = new Set(['sessions', 'rate_limits']);
-
-async function tableNames(db: Db, engine: Engine): Promise<string[]> {
-  if (engine === 'sqlite') {
-    const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db);
-    return rows.rows.map((r) => r.name).filter((name) => !name.includes('_fts'));
-  }
-  const rows = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
-  return rows.rows.map((r) => r.name);
-}
 
 /** Every row of every table, as sorted JSON lines per table: equal snapshots mean nothing changed. */
 async function snapshot(db: Db, engine: Engine): Promise<Record<string, string[]>> {

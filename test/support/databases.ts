@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../src/platform/db/database.ts';
+import { type DatabaseHandle, type Db, openDatabase } from '../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -90,4 +91,15 @@ export function describeEachDatabase(name: string, suite: (ctx: { handle: () => 
       });
     });
   }
+}
+
+/** The application's tables on this engine (the search index's shadow tables aside), for tests that look at every table. */
+export async function tableNames(db: Db, engine: Engine): Promise<string[]> {
+  if (engine === 'sqlite') {
+    const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db);
+    return rows.rows.map((r) => r.name).filter((name) => !name.includes('_fts'));
+  }
+  const rows = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
+  return rows.rows.map((r) => r.name);
 }

@@ -21,3 +21,16 @@ export async function purgeFinishedJobs(db: Db, clock: Clock): Promise<number> {
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Deletes the finished (done or failed) jobs of one name whose payload is exactly `payload`, for a
+ * feature that must forget personal data a payload carried (a subscriber's "delete me").
+ */
+export async function forgetFinishedJobs(db: Db, job: { name: string; payload: unknown }): Promise<void> {
+  await db
+    .deleteFrom('jobs')
+    .where('name', '=', job.name)
+    .where('status', 'in', ['done', 'failed'])
+    .where('payload', '=', JSON.stringify(job.payload))
+    .execute();
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { validation } from '../../platform/errors.ts';
-import { auditFieldsOf, type StaffActor } from './staff-actor.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { isUniqueViolation, parseTopicForm, type TopicForm, topicSlugTaken } from './topic-form.ts';
 
 /** Adds a subscription topic. Returns its id. */

@@ -1,8 +1,8 @@
 import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { eraseSubscriber } from '../erase-subscriber.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { subscriberIdOf } from './get-subscriber-record.ts';
-import { auditFieldsOf, type StaffActor } from './staff-actor.ts';
 
 /**
  * Staff delete a subscriber, with the same effect as the person's own "delete me" (eraseSubscriber).

@@ -2,9 +2,9 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { SubscriptionTopic } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { DISPATCH_TOPIC_SLUG } from '../topics.ts';
 import { getSubscriptionTopic } from './get-subscription-topic.ts';
-import { auditFieldsOf, type StaffActor } from './staff-actor.ts';
 
 /** Why a topic cannot be deleted, in words for the page; null when it can. */
 export type TopicDeletionBlock = { reason: 'dispatch' | 'has-subscriptions'; message: string; memberships: number } | null;

@@ -4,8 +4,8 @@ import type { SubscriberStatus, SuppressionReason } from '../../platform/db/sche
 import { notFound } from '../../platform/errors.ts';
 import { recordSubscriberEvent } from '../history.ts';
 import { emailHash } from '../keys.ts';
+import { auditFieldsOf, historyActorOf, type StaffActor } from '../staff-actor.ts';
 import { subscriberIdOf } from './get-subscriber-record.ts';
-import { auditFieldsOf, historyActorOf, type StaffActor } from './staff-actor.ts';
 
 /**
  * Staff suppress an address (reason "manual"): the subscriber becomes unsubscribed, and the keyed

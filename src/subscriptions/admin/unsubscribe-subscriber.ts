@@ -1,9 +1,9 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { SubscriberStatus } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
+import { auditFieldsOf, historyActorOf, type StaffActor } from '../staff-actor.ts';
 import { unsubscribeSubscriber as leaveEverything } from '../unsubscribe/unsubscribe-subscriber.ts';
 import { subscriberIdOf } from './get-subscriber-record.ts';
-import { auditFieldsOf, historyActorOf, type StaffActor } from './staff-actor.ts';
 
 /**
  * Staff unsubscribe someone from everything (for example at their request by phone): the same

@@ -1,9 +1,9 @@
 import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { validation, validationFieldsOf } from '../../platform/errors.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { DISPATCH_TOPIC_SLUG } from '../topics.ts';
 import { getSubscriptionTopic } from './get-subscription-topic.ts';
-import { auditFieldsOf, type StaffActor } from './staff-actor.ts';
 import { isUniqueViolation, parseTopicForm, type TopicForm, type TopicValues, topicSlugTaken } from './topic-form.ts';
 
 export const DISPATCH_SLUG_FIXED = `The Dispatch topic’s slug is always “${DISPATCH_TOPIC_SLUG}”: every installation finds the newsletter’s own topic by it.`;

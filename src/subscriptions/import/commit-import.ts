@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs/index.ts';
 import { IMPORT_SOURCE, PROCESS_REQUESTS_JOB } from '../signup/signup-rules.ts';
-import { auditFieldsOf, type ImportActor } from './import-actor.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { conflictMessage } from './import-queries.ts';
 import { withImportPageCache } from './sqlite-page-cache.ts';
 
@@ -49,7 +49,7 @@ function dialectSql(dialect: AppContext['dialect']) {
 }
 
 /** Moves the staged rows into subscribers, memberships, history and confirmation requests. */
-export async function commitImport(ctx: AppContext, input: { importId: string; actor: ImportActor }): Promise<ImportOutcome> {
+export async function commitImport(ctx: AppContext, input: { importId: string; actor: StaffActor }): Promise<ImportOutcome> {
   const { importId } = input;
   const now = iso(ctx.clock.now());
   const d = dialectSql(ctx.dialect);

@@ -1,13 +1,13 @@
 import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { refusal } from './commit-import.ts';
-import { auditFieldsOf, type ImportActor } from './import-actor.ts';
 
 /**
  * Step 2, "Import nothing": the staged rows (the addresses) are deleted at once; the rejected
  * lines, which hold only line numbers and reasons, stay for the report.
  */
-export async function discardImport(ctx: AppContext, input: { importId: string; actor: ImportActor }): Promise<void> {
+export async function discardImport(ctx: AppContext, input: { importId: string; actor: StaffActor }): Promise<void> {
   const { importId } = input;
   await ctx.db.transaction().execute(async (trx) => {
     const claimed = await trx

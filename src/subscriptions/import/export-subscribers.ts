@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { AppContext } from '../../platform/context.ts';
-import { auditFieldsOf, type ImportActor } from './import-actor.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { EXPORT_COLUMNS, TOPIC_SEPARATOR } from './import-format.ts';
 import { escapeFormula } from './spreadsheet-safety.ts';
 
@@ -84,7 +84,7 @@ async function* exportRecords(ctx: AppContext, onRow?: () => void): AsyncGenerat
  * right; the import accepts it). Quoting follows RFC 4180 (csv-stringify). Records the export in the
  * audit log when it starts.
  */
-export async function exportSubscribers(ctx: AppContext, input: { actor: ImportActor; onRow?: () => void }): Promise<Readable> {
+export async function exportSubscribers(ctx: AppContext, input: { actor: StaffActor; onRow?: () => void }): Promise<Readable> {
   await ctx.audit.record({ action: 'subscribers.exported', ...auditFieldsOf(input.actor), subjectType: 'subscribers' });
   const records = Readable.from(exportRecords(ctx, input.onRow));
   const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], bom: true, record_delimiter: 'windows' });

@@ -10,14 +10,14 @@ import type { AppContext } from '../../platform/context.ts';
 import type { DatabaseHandle } from '../../platform/db/database.ts';
 import { createRuntime } from '../../server.ts';
 import { seedInstallation } from '../../start.ts';
+import type { StaffActor } from '../staff-actor.ts';
 import { commitImport } from './commit-import.ts';
 import { EXPORT_PAGE_SIZE, exportSubscribers } from './export-subscribers.ts';
-import type { ImportActor } from './import-actor.ts';
 import { EXPORT_COLUMNS } from './import-format.ts';
 import { escapeFormula, unescapeFormula } from './spreadsheet-safety.ts';
 import { validateImport } from './validate-import.ts';
 
-const admin: ImportActor = { userId: null, email: 'admin@example.gov' };
+const admin: StaffActor = { userId: null, email: 'admin@example.gov' };
 
 async function context(handle: DatabaseHandle): Promise<AppContext> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });

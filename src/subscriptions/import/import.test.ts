@@ -10,14 +10,14 @@ import type { DatabaseHandle } from '../../platform/db/database.ts';
 import { createRuntime } from '../../server.ts';
 import { seedInstallation } from '../../start.ts';
 import { emailHash } from '../keys.ts';
+import type { StaffActor } from '../staff-actor.ts';
 import { commitImport } from './commit-import.ts';
 import { discardImport } from './discard-import.ts';
-import type { ImportActor } from './import-actor.ts';
 import { getImport, listRejections } from './import-queries.ts';
 import { purgeStaleImports, READY_IMPORT_KEPT_MS, STALLED_CHECK_MESSAGE } from './purge-stale-imports.ts';
 import { STAGING_BATCH_LINES, validateImport } from './validate-import.ts';
 
-const admin: ImportActor = { userId: null, email: 'admin@example.gov' };
+const admin: StaffActor = { userId: null, email: 'admin@example.gov' };
 
 async function context(handle: DatabaseHandle): Promise<AppContext> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });

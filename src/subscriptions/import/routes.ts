@@ -3,11 +3,11 @@ import { requireAbility } from '../../platform/auth/guards.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { FeatureRoutes } from '../../platform/http/app.ts';
 import { pageNumber } from '../../platform/views/components/pagination.tsx';
+import { staffActorOf } from '../staff-actor.ts';
 import { listTopics } from '../topics.ts';
 import { commitImport } from './commit-import.ts';
 import { discardImport } from './discard-import.ts';
 import { exportFileName, exportSubscribers } from './export-subscribers.ts';
-import { importActorOf } from './import-actor.ts';
 import { getImport, listRecentImports, listRejections } from './import-queries.ts';
 import { finishUpload, MAX_IMPORT_UPLOAD_BYTES, readFieldsBeforeFile, registerImportMultipart, sizeText, takeUpload } from './upload.ts';
 import { validateImport } from './validate-import.ts';
@@ -50,7 +50,7 @@ export function importRoutes(options: { maxUploadBytes: number }): FeatureRoutes
             const errors = { file: 'Choose a CSV file to check.' };
             return reply.html(ImportUploadPage({ ctx: await reply.pageContext(), ...(await uploadPage(errors)) }), 400);
           }
-          const checked = await validateImport(ctx, { fileName: upload.fileName, content: upload.content, actor: importActorOf(request) });
+          const checked = await validateImport(ctx, { fileName: upload.fileName, content: upload.content, actor: staffActorOf(request) });
           if (checked.problem) {
             const status = checked.problem.kind === 'too-large' ? 413 : 400;
             const errors = { file: checked.problem.message };
@@ -73,13 +73,13 @@ export function importRoutes(options: { maxUploadBytes: number }): FeatureRoutes
 
     app.post('/admin/subscribers/import/:id/commit', { preHandler: publish }, async (request, reply) => {
       const id = importId(request);
-      await commitImport(ctx, { importId: id, actor: importActorOf(request) });
+      await commitImport(ctx, { importId: id, actor: staffActorOf(request) });
       return reply.redirect(`/admin/subscribers/import/${id}?done=imported`, 303);
     });
 
     app.post('/admin/subscribers/import/:id/discard', { preHandler: publish }, async (request, reply) => {
       const id = importId(request);
-      await discardImport(ctx, { importId: id, actor: importActorOf(request) });
+      await discardImport(ctx, { importId: id, actor: staffActorOf(request) });
       return reply.redirect(`/admin/subscribers/import/${id}?done=discarded`, 303);
     });
 
@@ -88,7 +88,7 @@ export function importRoutes(options: { maxUploadBytes: number }): FeatureRoutes
     );
 
     app.post('/admin/subscribers/export', { preHandler: publish }, async (request, reply) => {
-      const csv = await exportSubscribers(ctx, { actor: importActorOf(request) });
+      const csv = await exportSubscribers(ctx, { actor: staffActorOf(request) });
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${exportFileName(ctx.clock.now())}"`)

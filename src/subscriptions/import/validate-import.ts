@@ -7,8 +7,8 @@ import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { emailHash } from '../keys.ts';
+import { auditFieldsOf, type StaffActor } from '../staff-actor.ts';
 import { DISPATCH_TOPIC_SLUG, listTopics } from '../topics.ts';
-import { auditFieldsOf, type ImportActor } from './import-actor.ts';
 import { type ColumnLayout, checkRow, DEFAULT_SOURCE, MAX_LINE_BYTES, type RowRules, readHeader } from './import-format.ts';
 import { withImportPageCache } from './sqlite-page-cache.ts';
 import { ImportFileProblem, Utf8Check } from './utf8-check.ts';
@@ -32,7 +32,7 @@ export interface ImportProgress {
 export interface ValidateImportInput {
   fileName: string;
   content: Readable | AsyncIterable<Uint8Array>;
-  actor: ImportActor;
+  actor: StaffActor;
   /** The source of rows that give none (at most MAX_SOURCE_LENGTH characters); "import" by default. */
   defaultSource?: string | undefined;
   /** Called after each staged batch, and once at the end. */

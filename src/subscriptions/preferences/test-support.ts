@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { tableNames } from '../../../test/support/databases.ts';
 import { createJobRunner } from '../../jobs.ts';
 import { iso } from '../../platform/clock.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -7,6 +8,8 @@ import type { DeliveryFrequency, SubscriberStatus } from '../../platform/db/sche
 import { parseDevMail } from '../../platform/mail/dev-mailbox.ts';
 
 // Helpers for the preferences and unsubscribe tests (not used by the application).
+
+export { topicId } from '../signup/test-support.ts';
 
 /** Puts a subscriber straight into the database, with memberships of the topics given by slug. */
 export async function seedSubscriber(
@@ -41,10 +44,6 @@ export async function seedSubscriber(
       .execute();
   }
   return id;
-}
-
-export async function topicId(ctx: AppContext, slug: string): Promise<string> {
-  return (await ctx.db.selectFrom('subscription_topics').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
 }
 
 /** The subscriber's memberships as "slug:frequency", sorted. */
@@ -94,22 +93,10 @@ export async function signInLinkTo(ctx: AppContext, to: string): Promise<string>
 /** The path of a URL (links are mailed absolute; inject() wants the path). */
 export const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 
-async function tableNames(ctx: AppContext): Promise<string[]> {
-  if (ctx.dialect === 'sqlite') {
-    const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(
-      ctx.db,
-    );
-    return rows.rows.map((r) => r.name).filter((name) => !name.includes('_fts'));
-  }
-  const rows = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(ctx.db);
-  return rows.rows.map((r) => r.name);
-}
-
 /** Row counts of every table (but the migration bookkeeping), to compare what requests wrote. */
 export async function rowCounts(ctx: AppContext): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of (await tableNames(ctx)).sort()) {
+  for (const table of (await tableNames(ctx.db, ctx.dialect)).sort()) {
     if (table.startsWith('kysely_')) continue;
     const row = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(ctx.db);
     counts[table] = Number(row.rows[0]?.n ?? 0);
@@ -120,7 +107,7 @@ export async function rowCounts(ctx: AppContext): Promise<Record<string, number>
 /** Every row of every table as JSON text, by table: for "this value is stored nowhere". */
 export async function everyRow(ctx: AppContext): Promise<Record<string, string>> {
   const dump: Record<string, string> = {};
-  for (const table of await tableNames(ctx)) {
+  for (const table of await tableNames(ctx.db, ctx.dialect)) {
     const rows = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(ctx.db);
     dump[table] = JSON.stringify(rows.rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
   }

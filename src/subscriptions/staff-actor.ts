@@ -1,14 +1,21 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors.ts';
-import type { SubscriberActor } from '../history.ts';
+import { AppError } from '../platform/errors.ts';
+import type { SubscriberActor } from './history.ts';
 
-/** The staff member behind an admin change, for the audit log and the subscriber's history. */
+/**
+ * Who makes a staff change to subscriptions (an admin action, an import, an export): a staff member
+ * on the admin pages, or the operator at the CLI. For the audit log and the subscriber's history.
+ */
 export interface StaffActor {
-  userId: string;
+  /** Null for the CLI. */
+  userId: string | null;
+  /** What the audit log and the history show: the staff member's address, or "cli". */
   email: string;
   /** The client address; the audit log keeps only a keyed hash of it. */
   ip?: string | undefined;
 }
+
+export const cliActor: StaffActor = { userId: null, email: 'cli' };
 
 /** The actor of a request that passed the route's ability guard. */
 export function staffActorOf(request: FastifyRequest): StaffActor {
@@ -22,7 +29,7 @@ export function historyActorOf(actor: StaffActor): SubscriberActor {
   return `admin:${actor.email}`;
 }
 
-/** The fields every audit entry of an admin subscription change carries. */
+/** The fields every audit entry of a staff subscription change carries. */
 export function auditFieldsOf(actor: StaffActor) {
   return { actor: actor.email, actorUserId: actor.userId, ip: actor.ip };
 }
