@@ -1,7 +1,7 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { DeliveryFrequency, Subscriber, SuppressionReason, TopicVisibility } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
-import { emailHash } from '../keys.ts';
+import { suppressionOf } from '../suppression.ts';
 
 export const HISTORY_PAGE_SIZE = 50;
 
@@ -52,11 +52,7 @@ export async function getSubscriberRecord(ctx: AppContext, options: { id: string
       .orderBy('t.position')
       .orderBy('t.name')
       .execute(),
-    ctx.db
-      .selectFrom('subscriber_suppressions')
-      .select('reason')
-      .where('email_hash', '=', emailHash(ctx.config.secret, subscriber.email))
-      .executeTakeFirst(),
+    suppressionOf(ctx.db, ctx.config.secret, subscriber.email),
     ctx.db
       .selectFrom('subscriber_events')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -77,7 +73,7 @@ export async function getSubscriberRecord(ctx: AppContext, options: { id: string
   return {
     subscriber,
     memberships,
-    suppression: suppression?.reason ?? null,
+    suppression,
     history: { events: events.map((e) => ({ ...e, id: Number(e.id) })), total: Number(total.n), page, pageCount },
   };
 }
