@@ -34,6 +34,21 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  // Delivery (bulletins and digests). The bulk transport may be a different relay from transactional mail.
+  BULK_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL (leave it unset to send bulletins through SMTP_URL)')
+    .optional(),
+  DELIVERY_RATE_PER_SECOND: z.coerce.number().positive().max(100_000).default(50),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  DELIVERY_ERROR_LIMIT: z.coerce.number().int().min(1).max(100_000).default(50),
+  BOUNCE_ADDRESS: z.email().optional(),
+  BOUNCE_MAILDIR: z.string().optional(),
+  BOUNCE_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
 });
 
 export interface Config {
@@ -59,6 +74,28 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Whether `serve` also runs the job runner in-process (the embedded default). */
   readonly runJobs: boolean;
+  readonly delivery: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  /** Relay for bulletins and digests; falls back to `smtpUrl`, then to the dev mailbox. */
+  readonly bulkSmtpUrl: string | undefined;
+  /** Token-bucket rate of the bulk transport, messages per second. */
+  readonly ratePerSecond: number;
+  /** Most messages in flight at once (also the SMTP pool's connection count). */
+  readonly concurrency: number;
+  /** Failed sends in a row after which a campaign pauses itself for a human. */
+  readonly errorLimit: number;
+  /** Envelope sender base: bounces come back to `local+<token>@domain` (VERP). */
+  readonly bounceAddress: string | undefined;
+  /** A directory of `.eml` bounce and complaint reports to read (e.g. a maildir's `new/`). */
+  readonly bounceMaildir: string | undefined;
+  /** Shared secret of the provider bounce webhook; the webhook is off without it. */
+  readonly bounceWebhookSecret: string | undefined;
+  /** Soft bounces of one address after which it is suppressed. */
+  readonly softBounceLimit: number;
+  /** DKIM signing of bulk mail, when all three are set. */
+  readonly dkim: { domain: string; selector: string; privateKeyFile: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (url.protocol !== 'https:') problems.push('PUBLIC_URL: must be https:// in production');
   }
   if (secret.length < 32) problems.push('DISPATCH_SECRET: must be at least 32 characters');
+  const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE].filter((v) => v !== undefined).length;
+  if (dkimParts !== 0 && dkimParts !== 3) problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE: set all three or none');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -102,5 +141,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     runJobs: e.RUN_JOBS,
+    delivery: Object.freeze({
+      bulkSmtpUrl: e.BULK_SMTP_URL ?? e.SMTP_URL,
+      ratePerSecond: e.DELIVERY_RATE_PER_SECOND,
+      concurrency: e.DELIVERY_CONCURRENCY,
+      errorLimit: e.DELIVERY_ERROR_LIMIT,
+      bounceAddress: e.BOUNCE_ADDRESS,
+      bounceMaildir: e.BOUNCE_MAILDIR,
+      bounceWebhookSecret: e.BOUNCE_WEBHOOK_SECRET,
+      softBounceLimit: e.SOFT_BOUNCE_LIMIT,
+      dkim:
+        e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
+          ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKeyFile: e.DKIM_PRIVATE_KEY_FILE }
+          : undefined,
+    }),
   });
 }

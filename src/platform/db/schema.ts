@@ -373,6 +373,63 @@ export interface SubscriberImportRejectionsTable {
   reason: string;
 }
 
+export type CampaignKind = 'bulletin' | 'digest' | 'reminder';
+export type CampaignSourceType = 'article' | 'issue' | 'event' | 'month';
+export type CampaignStatus = 'draft' | 'scheduled' | 'queued' | 'sending' | 'paused' | 'finished' | 'cancelled';
+export type RecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type BounceKind = 'hard' | 'soft' | 'complaint';
+export type BounceSource = 'smtp' | 'mailbox' | 'webhook';
+
+export interface DeliveryCampaignsTable {
+  id: Generated<number>;
+  kind: CampaignKind;
+  source_type: CampaignSourceType;
+  source_id: string;
+  subject: string;
+  /** JSON array of subscription topic ids. */
+  topic_ids: string;
+  audience_frequency: DeliveryFrequency;
+  status: CampaignStatus;
+  scheduled_for: string | null;
+  paused_reason: string | null;
+  compiled_html: string | null;
+  compiled_text: string | null;
+  archived: Generated<number>;
+  recipients: Generated<number>;
+  created_by: string;
+  started_by: string | null;
+  created_at: string;
+  updated_at: string;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  cancelled_at: string | null;
+}
+export type Campaign = Selectable<DeliveryCampaignsTable>;
+
+export interface DeliveryRecipientsTable {
+  campaign_id: number;
+  subscriber_id: string;
+  topic_id: string;
+  status: RecipientStatus;
+  due_at: string;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface DeliveryBouncesTable {
+  id: Generated<number>;
+  campaign_id: number | null;
+  subscriber_id: string | null;
+  kind: BounceKind;
+  source: BounceSource;
+  status_code: string | null;
+  diagnostic: Generated<string>;
+  received_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -409,6 +466,9 @@ export interface Database {
   subscriber_imports: SubscriberImportsTable;
   subscriber_import_rows: SubscriberImportRowsTable;
   subscriber_import_rejections: SubscriberImportRejectionsTable;
+  delivery_campaigns: DeliveryCampaignsTable;
+  delivery_recipients: DeliveryRecipientsTable;
+  delivery_bounces: DeliveryBouncesTable;
 }
 
 export type NewUser = Insertable<UsersTable>;

@@ -23,6 +23,16 @@ export const siteSettingsSchema = z.object({
   firstVolumeYear: z.coerce.number().int().min(1900).max(2200),
   /** Printed under articles whose authors write in their own name. */
   opinionDisclaimer: z.string().trim().max(1000),
+  /**
+   * Sender of bulletins and digests. Mailbox providers ask that subscription mail and transactional
+   * mail come from different addresses, so a complaint about one does not sink the other.
+   */
+  bulletinFrom: z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .regex(/^[^\r\n]+$/, 'must be one line'),
   /** Sender of account and subscription mail (not bulletins), e.g. "Dispatch <no-reply@example.gov>". */
   transactionalFrom: z
     .string()
@@ -49,6 +59,7 @@ export const defaultSiteSettings: SiteSettings = {
   firstVolumeYear: 2008,
   opinionDisclaimer:
     'The opinions contained herein are those of the author(s) and do not necessarily represent the official position or policies of the U.S. Department of Justice. References to specific individuals, agencies, companies, products, or services should not be considered an endorsement by the author(s) or the U.S. Department of Justice.',
+  bulletinFrom: 'Community Policing Dispatch <dispatch@dispatch.localhost>',
   transactionalFrom: 'Community Policing Dispatch <no-reply@dispatch.localhost>',
 };
 

@@ -5,6 +5,7 @@ import * as createSearchIndex from './202611281820_create_search_index.ts';
 import * as createContentVersion from './202611281830_create_content_version.ts';
 import * as createSubscriptionTables from './202611282000_create_subscription_tables.ts';
 import * as createSubscriberImportTables from './202611282010_create_subscriber_import_tables.ts';
+import * as createDeliveryTables from './202611282100_create_delivery_tables.ts';
 
 /**
  * Every migration, in order. A static list (not a folder scan) so the set ships with the code and
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '202611281830_create_content_version': createContentVersion,
   '202611282000_create_subscription_tables': createSubscriptionTables,
   '202611282010_create_subscriber_import_tables': createSubscriberImportTables,
+  '202611282100_create_delivery_tables': createDeliveryTables,
 };
