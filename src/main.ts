@@ -4,6 +4,8 @@ import SQLite from 'better-sqlite3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { issueSetupLink } from './accounts/issue-setup-link.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { registerCampaignCommands } from './delivery/cli.ts';
+import { DeliveryWorker } from './delivery/engine/delivery-worker.ts';
 import { createJobRunner } from './jobs.ts';
 import { migrateToLatest, pendingMigrations } from './platform/db/migrate.ts';
 import type { StaffRole } from './platform/db/schema.ts';
@@ -63,12 +65,15 @@ program
     await prepareInstallation(ctx, print);
     const app = await createHttpApp(ctx);
     const runner = ctx.config.runJobs ? await createJobRunner(ctx) : undefined;
+    const delivery = ctx.config.runJobs ? new DeliveryWorker({ ctx }) : undefined;
     await app.listen({ host: ctx.config.host, port: ctx.config.port });
     runner?.start();
+    delivery?.start();
     print(`  Dispatch is serving ${ctx.config.publicUrl} (database: ${ctx.dialect}, mail: ${ctx.mailer.kind})`);
     onShutdown(async () => {
       await app.close();
       await runner?.stop();
+      await delivery?.stop();
       await runtime.close();
     });
   });
@@ -85,10 +90,13 @@ program
       process.exit(1);
     }
     const runner = await createJobRunner(runtime.ctx);
+    const delivery = new DeliveryWorker({ ctx: runtime.ctx });
     runner.start();
+    delivery.start();
     print(`  Dispatch worker ${runner.owner} is running jobs (database: ${runtime.ctx.dialect})`);
     onShutdown(async () => {
       await runner.stop();
+      await delivery.stop();
       await runtime.close();
     });
   });
@@ -159,6 +167,7 @@ program
   );
 
 registerSubscriberCommands(program, withRuntime);
+registerCampaignCommands(program, withRuntime);
 
 program.parseAsync().catch((error: unknown) => {
   // Expected failures get their message; anything else its stack, for the operator at the console.

@@ -2,6 +2,9 @@ import type pino from 'pino';
 import { accountRoutes } from './accounts/routes.ts';
 import { administrationRoutes } from './administration/routes.ts';
 import type { Config } from './config.ts';
+import { campaignAdminRoutes } from './delivery/admin/routes.ts';
+import { bulletinArchiveRoutes } from './delivery/archive/routes.ts';
+import { bounceRoutes } from './delivery/bounces/routes.ts';
 import { auditLog } from './platform/audit/audit-log.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { AppContext } from './platform/context.ts';
@@ -28,6 +31,9 @@ export const features: FeatureRoutes[] = [
   subscriptionRoutes,
   subscriberAdminRoutes,
   subscriberImportRoutes,
+  bulletinArchiveRoutes,
+  bounceRoutes,
+  campaignAdminRoutes,
 ];
 
 export interface Runtime {

@@ -109,6 +109,7 @@ describeEachDatabase('first administrator and staff management', ({ handle }) =>
       streetAddress: '1 Main Street',
       cityStateZip: 'Springfield, ST 00000',
       agencyWebsite: 'www.example.gov',
+      bulletinFrom: 'Dispatch <dispatch@example.gov>',
       transactionalFrom: 'Dispatch <no-reply@example.gov>',
       firstVolumeYear: '2008',
       opinionDisclaimer: 'Views are the authors’ own.',

@@ -8,6 +8,7 @@ const fieldMessages: Partial<Record<keyof SiteSettings, string>> = {
   responseCenterEmail: 'Enter the Response Center’s e-mail address, like name@example.gov.',
   firstVolumeYear: 'Enter a year such as 2008.',
   transactionalFrom: 'Enter a sender like: Community Policing Dispatch <no-reply@example.gov>.',
+  bulletinFrom: 'Enter the bulletin sender on one line, like: Community Policing Dispatch <dispatch@example.gov>.',
 };
 
 /** Validates and saves the site settings from the admin form, and audits what changed. */

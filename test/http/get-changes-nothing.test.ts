@@ -5,6 +5,7 @@ import pino from 'pino';
 import { expect, it } from 'vitest';
 import { issueSetupLink } from '../../src/accounts/issue-setup-link.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createCampaign } from '../../src/delivery/campaigns/create-campaign.ts';
 import { hashToken, newToken } from '../../src/platform/auth/tokens.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import type { Db } from '../../src/platform/db/database.ts';
@@ -112,6 +113,30 @@ async function liveTokens(ctx: AppContext): Promise<string[]> {
   ];
 }
 
+/**
+ * Campaigns whose pages show the most: a draft (edit, schedule and test forms, the send
+ * confirmation) and a send under way with a ledger row (progress, report). Their ids as strings.
+ */
+async function campaignsOfEveryKind(ctx: AppContext): Promise<string[]> {
+  const actor = { userId: null, email: 'test' };
+  const issue = await ctx.db.selectFrom('publishing_issues').select('id').executeTakeFirstOrThrow();
+  const draft = await createCampaign(ctx, { kind: 'bulletin', source: `issue:${issue.id}`, actor });
+  const sending = await createCampaign(ctx, { kind: 'bulletin', source: `issue:${issue.id}`, actor });
+  const now = ctx.clock.now().toISOString();
+  const subscriber = await ctx.db.selectFrom('subscribers').select('id').executeTakeFirstOrThrow();
+  const topic = await ctx.db.selectFrom('subscription_topics').select('id').executeTakeFirstOrThrow();
+  await ctx.db
+    .updateTable('delivery_campaigns')
+    .set({ status: 'sending', recipients: 1, queued_at: now, started_at: now, started_by: 'test' })
+    .where('id', '=', sending)
+    .execute();
+  await ctx.db
+    .insertInto('delivery_recipients')
+    .values({ campaign_id: sending, subscriber_id: subscriber.id, topic_id: topic.id, status: 'pending', due_at: now })
+    .execute();
+  return [String(draft), String(sending)];
+}
+
 /** Every concrete URL for a route path, trying each candidate for each parameter. */
 function urlsFor(path: string, candidates: string[]): string[] {
   const params = path.match(/:[A-Za-z_]+/g) ?? [];
@@ -146,7 +171,8 @@ describeEachDatabase('no GET changes anything', ({ handle, engine }) => {
     const visitor = new Browser(app);
 
     const tokens = await liveTokens(ctx);
-    const candidates = [...(await realIds(ctx.db, engine)), ...tokens, 'not-a-real-value', '1'];
+    const campaignIds = await campaignsOfEveryKind(ctx);
+    const candidates = [...(await realIds(ctx.db, engine)), ...tokens, ...campaignIds, 'not-a-real-value', '1'];
     const gets = routes.filter((r) => (Array.isArray(r.method) ? r.method.includes('GET') : r.method === 'GET'));
     expect(gets.length).toBeGreaterThan(30);
 

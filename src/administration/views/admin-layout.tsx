@@ -13,6 +13,7 @@ const sections = [
   { href: '/admin/contact', label: 'Contact inbox' },
   { href: '/admin/subscribers', label: 'Subscribers' },
   { href: '/admin/subscriptions/topics', label: 'Subscription topics' },
+  { href: '/admin/campaigns', label: 'Campaigns' },
   { href: '/admin/users', label: 'Staff' },
   { href: '/admin/settings', label: 'Site settings' },
   { href: '/admin/mail', label: 'Dev mailbox' },

@@ -86,6 +86,13 @@ export function SettingsPage(props: { ctx: PageContext; values: SiteSettings; er
             value={v.transactionalFrom}
             error={e.transactionalFrom}
           />
+          <TextField
+            name="bulletinFrom"
+            label="Sender of bulletins and digests"
+            hint="A different address from account mail, for example: Community Policing Dispatch <dispatch@example.gov>"
+            value={v.bulletinFrom}
+            error={e.bulletinFrom}
+          />
         </fieldset>
         <button type="submit" class="usa-button margin-top-3">
           Save settings

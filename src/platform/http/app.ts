@@ -68,6 +68,11 @@ export async function buildApp(ctx: AppContext, features: FeatureRoutes[]): Prom
     maxAge: '1h',
   });
 
+  // Browsers ask for /favicon.ico on pages that name no icon (the e-mail preview, feeds, JSON).
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.sendFile('img/favicons/favicon.ico', path.join(projectRoot, 'node_modules/@uswds/uswds/dist')),
+  );
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

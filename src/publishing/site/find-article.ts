@@ -20,9 +20,10 @@ export interface ArticleView {
   events: EventRow[];
 }
 
-/** A published article by slug with its issue, topics and events; NOT_FOUND for drafts and unknown slugs. */
-export async function findArticle(ctx: Pick<AppContext, 'db' | 'clock'>, options: { slug: string }): Promise<ArticleView> {
-  const article = await publishedArticles(ctx.db, iso(ctx.clock.now())).selectAll().where('slug', '=', options.slug).executeTakeFirst();
+/** A published article by slug (or id) with its issue, topics and events; NOT_FOUND for drafts and unknown slugs. */
+export async function findArticle(ctx: Pick<AppContext, 'db' | 'clock'>, options: { slug: string } | { id: string }): Promise<ArticleView> {
+  const query = publishedArticles(ctx.db, iso(ctx.clock.now())).selectAll();
+  const article = await ('id' in options ? query.where('id', '=', options.id) : query.where('slug', '=', options.slug)).executeTakeFirst();
   if (!article) throw notFound('That article');
   const [issue, topics, events] = await Promise.all([
     article.issue_id ? publishedIssues(ctx.db).selectAll().where('id', '=', article.issue_id).executeTakeFirst() : undefined,

@@ -10,9 +10,10 @@ export interface EventView {
   topics: TopicRow[];
 }
 
-/** A published event by slug; NOT_FOUND for drafts and unknown slugs. */
-export async function findEvent(ctx: Pick<AppContext, 'db' | 'clock'>, options: { slug: string }): Promise<EventView> {
-  const event = await publishedEvents(ctx.db).selectAll().where('slug', '=', options.slug).executeTakeFirst();
+/** A published event by slug (or id); NOT_FOUND for drafts and unknown slugs. */
+export async function findEvent(ctx: Pick<AppContext, 'db' | 'clock'>, options: { slug: string } | { id: string }): Promise<EventView> {
+  const query = publishedEvents(ctx.db).selectAll();
+  const event = await ('id' in options ? query.where('id', '=', options.id) : query.where('slug', '=', options.slug)).executeTakeFirst();
   if (!event) throw notFound('That event');
   const [article, topics] = await Promise.all([
     event.article_id

@@ -45,13 +45,13 @@ export async function findCurrentIssue(ctx: Ctx): Promise<IssueContents | undefi
   return issue ? contentsOf(ctx, issue) : undefined;
 }
 
-/** One published issue by volume and number; NOT_FOUND when it does not exist or is a draft. */
-export async function findIssue(ctx: Ctx, options: { volume: number; number: number }): Promise<IssueContents> {
-  const issue = await publishedIssues(ctx.db)
-    .selectAll()
-    .where('volume', '=', options.volume)
-    .where('number', '=', options.number)
-    .executeTakeFirst();
+/** One published issue by volume and number (or id); NOT_FOUND when it does not exist or is a draft. */
+export async function findIssue(ctx: Ctx, options: { volume: number; number: number } | { id: string }): Promise<IssueContents> {
+  const query = publishedIssues(ctx.db).selectAll();
+  const issue = await ('id' in options
+    ? query.where('id', '=', options.id)
+    : query.where('volume', '=', options.volume).where('number', '=', options.number)
+  ).executeTakeFirst();
   if (!issue) throw notFound('That issue');
   return contentsOf(ctx, issue);
 }

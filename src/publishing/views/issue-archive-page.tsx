@@ -44,6 +44,9 @@ export function IssueArchivePage({ ctx, volumes }: { ctx: PageContext; volumes: 
           </ul>
         </section>
       ))}
+      <p>
+        The e-mails sent to subscribers are in the <a href="/bulletins">archive of e-mail bulletins</a>.
+      </p>
       <FollowLinks level={2} />
     </PublicLayout>
   );

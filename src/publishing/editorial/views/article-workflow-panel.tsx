@@ -95,6 +95,15 @@ export function ArticleWorkflowPanel(props: {
         {mayPublish && article.status === 'published' ? (
           <ActionButton action={`${base}/unpublish`} csrfToken={csrfToken} label="Unpublish" secondary />
         ) : null}
+        {mayPublish && article.status === 'published' ? (
+          <PostForm action="/admin/campaigns" csrfToken={csrfToken} label="Send as bulletin" class="display-inline-block margin-bottom-1">
+            <input type="hidden" name="kind" value="bulletin" />
+            <input type="hidden" name="bulletinSource" value={`article:${article.id}`} />
+            <button type="submit" class="usa-button usa-button--outline">
+              Send as bulletin
+            </button>
+          </PostForm>
+        ) : null}
       </div>
       {mayPublish && (article.status === 'in_review' || article.status === 'scheduled') ? (
         <ScheduleFields

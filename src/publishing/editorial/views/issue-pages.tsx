@@ -81,6 +81,15 @@ export function IssueFormPage(props: {
           ) : (
             <p class="usa-hint">Publishing and unpublishing issues is for publishers.</p>
           )}
+          {props.mayPublish && issue.status === 'published' ? (
+            <PostForm action="/admin/campaigns" csrfToken={ctx.csrfToken} label="Send as bulletin" class="display-inline-block">
+              <input type="hidden" name="kind" value="bulletin" />
+              <input type="hidden" name="bulletinSource" value={`issue:${issue.id}`} />
+              <button type="submit" class="usa-button usa-button--outline">
+                Send as bulletin
+              </button>
+            </PostForm>
+          ) : null}
         </section>
       ) : null}
       <section aria-labelledby="issue-details-heading">
