@@ -3,6 +3,7 @@ import type DKIM from 'nodemailer/lib/dkim/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import { drainWithin } from './drain.ts';
 
 // The transport for bulk mail (bulletins, digests): it carries messages that are already complete
 // MIME text. Building the MIME of every message with nodemailer costs about three times what the
@@ -106,14 +107,7 @@ function smtpBulkTransport(poolOptions: SMTPPool.Options): BulkTransport {
   return {
     kind: 'smtp',
     async send(message) {
-      if (closed)
-        throw new BulkSendError({
-          transient: true,
-          responseCode: null,
-          enhancedStatus: null,
-          command: null,
-          reply: 'The bulk transport is closed',
-        });
+      if (closed) throw transportClosed();
       const sending = pool.sendMail({ envelope: { from: message.envelope.from, to: [message.envelope.to] }, raw: message.raw });
       inFlight.add(sending);
       try {
@@ -126,17 +120,21 @@ function smtpBulkTransport(poolOptions: SMTPPool.Options): BulkTransport {
     },
     async close() {
       closed = true;
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        Promise.allSettled([...inFlight]).then(() => true),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), CLOSE_DRAIN_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      const drained = await drainWithin([...inFlight], CLOSE_DRAIN_MS);
       pool.close({ force: !drained });
     },
   };
+}
+
+/** A message handed to a transport after close(): transient, since another worker may still send it. */
+function transportClosed(): BulkSendError {
+  return new BulkSendError({
+    transient: true,
+    responseCode: null,
+    enhancedStatus: null,
+    command: null,
+    reply: 'The bulk transport is closed',
+  });
 }
 
 /** What a nodemailer error means for a sender: retry later or not, and the server's words. */
@@ -163,14 +161,7 @@ function devMailboxBulkTransport(db: Db, clock: Clock): BulkTransport {
   return {
     kind: 'dev-mailbox',
     async send(message) {
-      if (closed)
-        throw new BulkSendError({
-          transient: true,
-          responseCode: null,
-          enhancedStatus: null,
-          command: null,
-          reply: 'The bulk transport is closed',
-        });
+      if (closed) throw transportClosed();
       await db
         .insertInto('dev_mail')
         .values({

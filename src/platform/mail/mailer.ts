@@ -1,6 +1,7 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { type Clock, iso } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import { drainWithin } from './drain.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -87,14 +88,7 @@ function smtpMailer(smtpUrl: string, clock: Clock): Mailer {
     async close() {
       closed = true;
       // The pool fails whatever is still queued when it closes, so let accepted messages go out first.
-      let timer: NodeJS.Timeout | undefined;
-      const drained = await Promise.race([
-        Promise.allSettled([...inFlight]).then(() => true),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), CLOSE_DRAIN_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      const drained = await drainWithin([...inFlight], CLOSE_DRAIN_MS);
       transport.close({ force: !drained });
     },
   };
